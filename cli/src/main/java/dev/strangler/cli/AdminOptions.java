@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code STRANGLER_TOKEN}); the config file keys {@code admin} and {@code tokenFile};
  * the default {@value #DEFAULT_ADMIN_URL} (and no token).
  */
-public final class AdminOptions {
+public final class AdminOptions implements Preflight {
 
     /** Environment variable for the admin API base URL. */
     public static final String ADMIN_URL_ENV = "STRANGLER_ADMIN_URL";
@@ -47,8 +47,23 @@ public final class AdminOptions {
             description = "Per-request timeout, e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    private AdminSettings resolved;
+
+    /** Resolves the settings before the command runs, so a bad value never half-runs a command. */
+    @Override
+    public void preflight() {
+        settings();
+    }
+
     /** Applies flags &gt; environment &gt; config file &gt; defaults; usage error on a bad value. */
     public AdminSettings settings() {
+        if (resolved == null) {
+            resolved = resolve();
+        }
+        return resolved;
+    }
+
+    private AdminSettings resolve() {
         CliEnvironment environment = CliEnvironment.of(mixee);
         ConfigFile config = ConfigFile.load(environment);
         Setting adminSetting = Setting.resolve(admin, "--admin", ADMIN_URL_ENV, ConfigFile.ADMIN, environment, config)
@@ -82,6 +97,10 @@ public final class AdminOptions {
         String text = setting.value().endsWith("/")
                 ? setting.value().substring(0, setting.value().length() - 1) : setting.value();
         String problem;
+        if (!text.contains("://")) {
+            throw CliException.usage(setting.source() + " '" + setting.value() + "': not an http(s) URL"
+                    + " (expected e.g. " + DEFAULT_ADMIN_URL + ")");
+        }
         try {
             URI uri = new URI(text);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {

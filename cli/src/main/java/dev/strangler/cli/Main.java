@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         description = "Strangler-fig migration toolkit: routing proxy, CDC sync, shadow comparison.",
         footer = {"%nExamples:",
                 "  strangler routes list",
-                "  strangler routes set-weight appointments 25% --reason \"ramp step 3\"",
+                "  strangler routes set-weight appointments 25%% --reason \"ramp step 3\"",
                 "  strangler rollback --all --reason \"error spike\"",
                 "%nSettings: flags > environment (STRANGLER_ADMIN_URL, STRANGLER_TOKEN, STRANGLER_OUTPUT)"
                         + " > ~/.strangler/config.yaml (or $STRANGLER_CONFIG)."},
@@ -59,11 +59,30 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main(environment));
         cl.setExecutionExceptionHandler(new CliErrorHandler());
         cl.setParameterExceptionHandler(new CliErrorHandler());
+        cl.setExecutionStrategy(Main::executeAfterPreflight);
         applyExitCodeHelp(cl);
         // A weight like "-5%" must reach the weight parser (which lists the accepted forms)
         // instead of being taken for an unknown option.
         cl.getSubcommands().get("routes").getSubcommands().get("set-weight").setUnmatchedOptionsArePositionalParams(true);
         return cl;
+    }
+
+    /** Runs the {@link Preflight} checks of the command's mixins, then the command (picocli's RunLast). */
+    private static int executeAfterPreflight(ParseResult parseResult) {
+        CommandLine last = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+        if (!last.isUsageHelpRequested() && !last.isVersionHelpRequested()) {
+            for (CommandSpec mixin : last.getCommandSpec().mixins().values()) {
+                if (mixin.userObject() instanceof Preflight preflight) {
+                    try {
+                        preflight.preflight();
+                    } catch (CliException e) {
+                        // picocli hands ExecutionException's cause to the execution exception handler
+                        throw new CommandLine.ExecutionException(last, e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     /** The environment this command line was built with. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * <p>Use it as {@code @Mixin OutputOptions output;}, then {@code if (output.isJson())
  * output.printJson(doc); else ...Table... .print(output.out())}.
  */
-public final class OutputOptions {
+public final class OutputOptions implements Preflight {
 
     /** Environment variable for the default output format. */
     public static final String OUTPUT_ENV = "STRANGLER_OUTPUT";
@@ -31,6 +31,12 @@ public final class OutputOptions {
     String output;
 
     private OutputFormat resolved;
+
+    /** Resolves the format before the command runs (a bad value is a usage error, nothing is sent). */
+    @Override
+    public void preflight() {
+        format();
+    }
 
     /** The resolved format; a bad value from any source is a usage error naming that source. */
     public OutputFormat format() {

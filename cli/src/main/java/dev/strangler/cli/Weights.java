@@ -14,6 +14,9 @@ public final class Weights {
     /** The accepted forms, quoted in every parse error. */
     public static final String FORMS = "a percentage 0%..100% with at most two decimals (25%, 12.5%, 0.01%)"
             + " or basis points 0bps..10000bps (2500bps)";
+    /** {@link #FORMS} escaped for picocli help text (where % starts a format specifier). */
+    public static final String FORMS_HELP = "a percentage 0%%..100%% with at most two decimals (25%%, 12.5%%, 0.01%%)"
+            + " or basis points 0bps..10000bps (2500bps)";
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
     private Weights() {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 "  strangler audit --limit 100 --output json",
                 "%nSample output:",
                 "  TIME                      ACTOR   ACTION      ROUTE         BEFORE  AFTER  REASON",
-                "  2026-11-28T04:20:00.123Z  oncall  set-weight  appointments  0%      25%    ramp step 3"})
+                "  2026-11-28T04:20:00.123Z  oncall  set-weight  appointments  0%%      25%%    ramp step 3"})
 public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "  strangler rollback video-sessions --force --reason \"sessions stuck\"",
                 "%nSample output:",
                 "  ROUTE         BEFORE  AFTER",
-                "  appointments  25%     0%",
+                "  appointments  25%%     0%%",
                 "  closed 0 WebSocket sessions (route table version 9)"})
 public final class RollbackCommand implements Callable<Integer> {
     @Spec

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         footer = {"%nExamples:",
                 "  strangler routes list",
                 "  strangler routes show appointments --output json",
-                "  strangler routes set-weight appointments 25% --reason \"ramp step 3\""})
+                "  strangler routes set-weight appointments 25%% --reason \"ramp step 3\""})
 public final class RoutesCommand implements Runnable {
     @Spec
     CommandSpec spec;

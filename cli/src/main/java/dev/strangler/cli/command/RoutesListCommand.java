@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
                 "  strangler routes list --output json | jq '.routes[] | {id, weightBps}'",
                 "%nSample output:",
                 "  ID            MATCH                       LEGACY    TARGET        WEIGHT  STICKY",
-                "  appointments  /api/appointments* GET,POST  monolith  appointments  25%     header X-Patient-Id",
+                "  appointments  /api/appointments* GET,POST  monolith  appointments  25%%     header X-Patient-Id",
                 "  route table version 7"})
 public final class RoutesListCommand implements Callable<Integer> {
     @Mixin

@@ -16,18 +16,18 @@ import picocli.CommandLine.Parameters;
         description = {"Send WEIGHT of a route's traffic to its target (the rest stays on legacy).",
                 "Sticky keys keep their side when the weight rises: raising it only moves users legacy -> target.",
                 "Takes effect at once on the proxy and is written to the audit log with your token's name."},
-        footer = {"%nWEIGHT forms: " + Weights.FORMS + ".",
+        footer = {"%nWEIGHT forms: " + Weights.FORMS_HELP + ".",
                 "%nExamples:",
-                "  strangler routes set-weight appointments 25% --reason \"ramp step 3\"",
-                "  strangler routes set-weight appointments 12.5%",
+                "  strangler routes set-weight appointments 25%% --reason \"ramp step 3\"",
+                "  strangler routes set-weight appointments 12.5%%",
                 "  strangler routes set-weight appointments 2500bps --output json",
                 "%nSample output:",
-                "  appointments: 10% -> 25% (route table version 8)"})
+                "  appointments: 10%% -> 25%% (route table version 8)"})
 public final class RoutesSetWeightCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "Route id, as in 'strangler routes list'.")
     String id;
     @Parameters(index = "1", paramLabel = "WEIGHT", converter = Weights.Converter.class,
-            description = "25%, 12.5%, 0.01% or 2500bps (0%..100%, 0bps..10000bps).")
+            description = "25%%, 12.5%%, 0.01%% or 2500bps (0%%..100%%, 0bps..10000bps).")
     int weightBps;
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit log (recommended).")
     String reason;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 "  match    /api/appointments* GET,POST",
                 "  legacy   monolith",
                 "  target   appointments",
-                "  weight   25% (2500 bps)",
+                "  weight   25%% (2500 bps)",
                 "  sticky   header X-Patient-Id",
                 "  rewrite  /api/appointments -> /v2/appointments"})
 public final class RoutesShowCommand implements Callable<Integer> {
