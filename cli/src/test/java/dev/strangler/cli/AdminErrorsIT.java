@@ -86,7 +86,7 @@ class AdminErrorsIT {
     @Test
     void slowProxyTimesOut() {
         api.server().stubFor(get(urlEqualTo("/api/routes/slow"))
-                .willReturn(FakeAdminApi.json(200, "{}").withFixedDelay(3_000)));
+                .willReturn(FakeAdminApi.json(200, "{}").withFixedDelay(1_500)));
 
         Result r = cli(null).run("routes", "show", "slow", "--timeout", "200ms");
 
