@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code strangler completion bash|zsh}: prints a shell completion script for every command.
- * picocli generates a bash script; zsh runs the same script through {@code bashcompinit}.
+ * picocli generates a bash script; under zsh the same script loads {@code bashcompinit} and registers itself.
  */
 @Command(name = "completion",
         mixinStandardHelpOptions = true,
@@ -30,13 +30,9 @@ public final class CompletionCommand implements Callable<Integer> {
     public Integer call() {
         String script = AutoComplete.bash("strangler", spec.root().commandLine());
         switch (shell) {
-            case "bash" -> spec.commandLine().getOut().print(script);
-            case "zsh" -> {
-                // zsh understands bash completion scripts once bashcompinit is loaded.
-                spec.commandLine().getOut().println("autoload -U +X compinit && compinit");
-                spec.commandLine().getOut().println("autoload -U +X bashcompinit && bashcompinit");
-                spec.commandLine().getOut().print(script);
-            }
+            // One script for both: run under zsh, picocli's script loads bashcompinit itself
+            // (and compinit only if it is not loaded yet, so existing completions survive).
+            case "bash", "zsh" -> spec.commandLine().getOut().print(script);
             default -> throw new ParameterException(spec.commandLine(),
                     "SHELL '" + shell + "': unsupported (expected: bash or zsh)");
         }
