@@ -39,6 +39,8 @@ public final class AdminClient {
         this.settings = requireNonNull(settings, "settings");
         this.trace = trace;
         this.http = HttpClient.newBuilder()
+                // Plain HTTP/1.1: the admin API is HTTP/1.1 and an h2c upgrade attempt only adds headers.
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -61,6 +61,9 @@ class AdminErrorsIT {
         assertThat(r.err()).startsWith("> GET http://127.0.0.1:" + closedPort + "/api/routes\n")
                 .contains("strangler: cannot reach the proxy admin API")
                 .contains("java.net.ConnectException");
+        Result before = new CliRun(home).run("--verbose", "routes", "list", "--admin", "http://127.0.0.1:" + closedPort);
+        assertThat(before.exit()).isEqualTo(1);
+        assertThat(before.err()).contains("java.net.ConnectException"); // --verbose works before the subcommand too
     }
 
     @Test
