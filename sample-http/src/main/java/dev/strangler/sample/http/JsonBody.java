@@ -81,7 +81,10 @@ public final class JsonBody {
         JsonNode v = required(field, expected);
         if (v.isTextual()) {
             try {
-                return LocalDate.parse(v.textValue());
+                LocalDate d = LocalDate.parse(v.textValue());
+                if (d.getYear() >= 1000 && d.getYear() <= 9999) {
+                    return d;
+                }
             } catch (DateTimeParseException e) {
                 // reported below with the offending value
             }
@@ -95,7 +98,10 @@ public final class JsonBody {
         JsonNode v = required(field, expected);
         if (v.isTextual()) {
             try {
-                return OffsetDateTime.parse(v.textValue());
+                OffsetDateTime t = OffsetDateTime.parse(v.textValue());
+                if (t.getYear() >= 1000 && t.getYear() <= 9999) { // beyond, zone arithmetic and SQL types overflow
+                    return t;
+                }
             } catch (DateTimeParseException e) {
                 // reported below with the offending value
             }

@@ -138,9 +138,13 @@ public final class Request {
         String raw = query(name).orElseThrow(() -> HttpError.badRequest(
                 "query parameter " + name + ": missing (expected: a date like 2030-01-07)"));
         try {
-            return LocalDate.parse(raw);
+            LocalDate d = LocalDate.parse(raw);
+            if (d.getYear() >= 1000 && d.getYear() <= 9999) { // beyond, SQL date types overflow
+                return d;
+            }
         } catch (DateTimeParseException e) {
-            throw HttpError.badRequest("query parameter " + name + ": '" + raw + "' (expected: a date like 2030-01-07)");
+            // reported below with the offending value
         }
+        throw HttpError.badRequest("query parameter " + name + ": '" + raw + "' (expected: a date like 2030-01-07)");
     }
 }

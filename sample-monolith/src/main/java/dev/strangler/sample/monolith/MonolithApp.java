@@ -20,9 +20,9 @@ public final class MonolithApp implements AutoCloseable {
         this.server = server;
     }
 
-    /** The monolith's schema migrations ({@code db/} on the classpath). */
+    /** The monolith's schema migrations ({@code db/monolith/} on the classpath). */
     public static SqlMigrations migrations() {
-        return SqlMigrations.fromClasspath(MonolithApp.class.getClassLoader(), "db");
+        return SqlMigrations.fromClasspath(MonolithApp.class.getClassLoader(), "db/monolith");
     }
 
     /** Migrates the database, then binds and serves. */
