@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Immutable HTTP headers with lower-cased names (HTTP names are case-insensitive), in the
  * order first seen. Built by the proxy from its Netty headers with {@link #builder()}.
@@ -30,13 +33,15 @@ public final class HttpHeaders {
     }
 
     /** Headers from a map; names are lower-cased, values kept in order. */
+    @JsonCreator
     public static HttpHeaders of(Map<String, List<String>> headers) {
         Builder builder = builder();
         headers.forEach((name, values) -> values.forEach(v -> builder.add(name, v)));
         return builder.build();
     }
 
-    /** Every header as lower-case name → values. */
+    /** Every header as lower-case name → values (also its JSON form). */
+    @JsonValue
     public Map<String, List<String>> asMap() {
         return byName;
     }
