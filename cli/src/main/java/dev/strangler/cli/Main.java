@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Strangler-fig migration toolkit: routing proxy, CDC sync, shadow comparison.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class,
+                dev.strangler.cli.command.ShadowCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
