@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
                 AuditCommand.class,
                 CompletionCommand.class,
                 dev.strangler.cli.command.ProxyCommand.class,
+                dev.strangler.cli.command.ShadowCommand.class,
         })
 public final class Main {
 
