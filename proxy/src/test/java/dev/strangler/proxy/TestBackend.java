@@ -125,6 +125,9 @@ final class TestBackend implements AutoCloseable {
                         req.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
                 handshaker = factory.newHandshaker(full);
                 handshaker.handshake(ctx.channel(), full);
+                // clients split long messages into frames; echo whole messages
+                ctx.pipeline().addBefore(ctx.name(), "ws-aggregator",
+                        new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20));
                 openWebSockets.put(ctx.channel(), true);
                 ctx.channel().closeFuture().addListener(f -> openWebSockets.remove(ctx.channel()));
                 return;
