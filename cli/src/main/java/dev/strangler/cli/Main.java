@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,
                 dev.strangler.cli.command.DemoCommand.class,
+                dev.strangler.cli.command.SampleCommand.class,
         })
 public final class Main {
 
