@@ -64,6 +64,10 @@ public final class Verifier {
         try (Connection src = JdbcUrl.connect(authoritativeUrl); Connection dst = JdbcUrl.connectForApply(checkedUrl)) {
             src.setReadOnly(true);
             src.setAutoCommit(false); // cursors (fetch size) need a transaction
+            if (repair) {
+                // Repairs are tagged like syncer writes, so the opposite direction does not echo them.
+                dev.strangler.cdc.admin.AdminOrigin.setUp(dst, "strangler_repair");
+            }
             dst.setAutoCommit(false);
             long rows = 0;
             long chunks = 0;
@@ -98,6 +102,10 @@ public final class Verifier {
             }
             dst.commit();
             src.commit();
+            if (repair) {
+                dst.setAutoCommit(true);
+                dev.strangler.cdc.admin.AdminOrigin.reset(dst);
+            }
             return new Report(rows, chunks, differing, List.copyOf(mismatches), repaired);
         } catch (SQLException e) {
             throw new CdcSyncException("verify failed: SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), e);
