@@ -1,0 +1,25 @@
+package dev.strangler.cli.command;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code strangler shadow}: what the shadow comparison found (reads the diff store). */
+@Command(name = "shadow", mixinStandardHelpOptions = true,
+        description = "Shadow comparison results: report, examples, replay.",
+        subcommands = {ShadowReportCommand.class, ShadowDiffsCommand.class, ShadowReplayCommand.class})
+public final class ShadowCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("strangler shadow: missing subcommand (expected: report, diffs or replay)");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+}
