@@ -147,7 +147,10 @@ public final class Verifier {
             return route.mapping().newColumns();
         }
         List<String> cols = new ArrayList<>(route.mapping().legacyKeyColumns());
-        route.mapping().columns().forEach(c -> cols.addAll(c.legacyColumns()));
+        // Columns the reverse direction writes (a timestamp's fallback column is only read).
+        route.mapping().columns().forEach(c -> cols.addAll(
+                c instanceof dev.strangler.legacyadapter.mapping.ColumnMapping.TimestampInZone t
+                        ? List.of(t.legacyColumn()) : c.legacyColumns()));
         return cols;
     }
 
