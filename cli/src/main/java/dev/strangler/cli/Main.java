@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
                 CompletionCommand.class,
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,
+                dev.strangler.cli.command.CdcCommand.class,
         })
 public final class Main {
 
