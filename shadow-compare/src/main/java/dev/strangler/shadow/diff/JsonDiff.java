@@ -191,12 +191,21 @@ public final class JsonDiff {
         }
 
         private boolean numbersEqual(JsonNode a, JsonNode b) {
-            if (a.canConvertToExactIntegral() && b.canConvertToExactIntegral() && a.canConvertToLong() && b.canConvertToLong()) {
+            if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
                 long diff = Math.abs(a.longValue() - b.longValue());
                 return diff == 0 || diff <= options.numberTolerance();
             }
+            if (isBinaryNumber(a) && isBinaryNumber(b)) {
+                // Both parsed as double/int/long: comparing doubles is exact for them and avoids BigDecimal.
+                double delta = Math.abs(a.doubleValue() - b.doubleValue());
+                return delta == 0 || delta <= options.numberTolerance();
+            }
             BigDecimal delta = a.decimalValue().subtract(b.decimalValue()).abs();
             return delta.compareTo(tolerance) <= 0;
+        }
+
+        private static boolean isBinaryNumber(JsonNode n) {
+            return n.isDouble() || n.isFloat() || n.isInt() || n.isLong() || n.isShort();
         }
 
         private DiffOptions.CompiledArrayRule ruleHere() {

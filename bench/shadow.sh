@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Shadow comparator throughput (JMH): comparisons per second per core for 1 KB and 32 KB JSON
+# bodies, against the target of >= 50,000/s/core at 1 KB. Builds what it needs; installs nothing.
+#   bench/shadow.sh            # ~1 min
+#   QUICK=1 bench/shadow.sh    # shorter iterations, rougher figures
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+echo "== building shadow-compare and legacy-adapter"
+mvn -B -q -pl shadow-compare -am package -DskipTests
+echo "== building the benchmark"
+mvn -B -q -f bench/shadow-bench/pom.xml package -DskipTests
+cp_file="$root/bench/shadow-bench/target/classpath.txt"
+mvn -B -q -f bench/shadow-bench/pom.xml dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+classpath="$root/bench/shadow-bench/target/classes:$(cat "$cp_file")"
+
+if [ "${QUICK:-}" = 1 ]; then iters=(-wi 1 -w 1s -i 2 -r 1s); else iters=(-wi 2 -w 2s -i 3 -r 3s); fi
+result="$root/bench/shadow-bench/target/jmh-result.json"
+echo "== running (1 thread = 1 core; $(nproc) cores on this machine)"
+java -cp "$classpath" org.openjdk.jmh.Main ComparatorBenchmark -f 1 "${iters[@]}" -rf json -rff "$result"
+
+python3 - "$result" <<'PY'
+import json, sys
+target = 50_000
+rows = json.load(open(sys.argv[1]))
+print()
+print("%-10s %-9s %18s %14s" % ("body", "kind", "comparisons/s/core", "vs 50k target"))
+for r in sorted(rows, key=lambda r: (int(r["params"]["bodyBytes"]), r["params"]["kind"])):
+    score = r["primaryMetric"]["score"]
+    size = int(r["params"]["bodyBytes"])
+    label = "%d KB" % (size // 1024)
+    ratio = "%.2fx" % (score / target) if size == 1024 else "-"
+    print("%-10s %-9s %18.0f %14s" % (label, r["params"]["kind"], score, ratio))
+# "identical" skips parsing; the target is judged on the cases that parse and diff both trees.
+one_kb = [r["primaryMetric"]["score"] for r in rows
+          if int(r["params"]["bodyBytes"]) == 1024 and r["params"]["kind"] != "identical"]
+verdict = "MET" if min(one_kb) >= target else "NOT MET"
+print("target >= %d comparisons/s/core at 1 KB (parsed cases): %s (worst %.0f/s)" % (target, verdict, min(one_kb)))
+print("load average during the run: %s (figures drop when other processes share the cores)" % open("/proc/loadavg").read().split()[0])
+PY
