@@ -54,6 +54,7 @@ class PhiLeakIT {
     }
 
     @Test
+    @SuppressWarnings("try") // close() mid-block: finish queued comparisons before flushing
     void noPhiInStoreLogsOrMetrics() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();

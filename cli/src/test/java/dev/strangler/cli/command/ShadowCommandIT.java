@@ -60,7 +60,7 @@ class ShadowCommandIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (ds != null) {
             ds.close();
         }

@@ -42,8 +42,12 @@ final class ShadowTestPostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        pg.close();
+    public void close() {
+        try {
+            pg.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping embedded PostgreSQL failed", e);
+        }
     }
 
     private static final class DedupingLoader extends ClassLoader {

@@ -68,9 +68,7 @@ public final class JsonDiff {
         }
 
         private void compareObjects(JsonNode a, JsonNode b) {
-            Iterator<Map.Entry<String, JsonNode>> fields = a.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : a.properties()) {
                 JsonNode other = b.get(field.getKey());
                 push(field.getKey());
                 if (other == null) {

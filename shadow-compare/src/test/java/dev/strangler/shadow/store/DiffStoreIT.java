@@ -112,6 +112,7 @@ class DiffStoreIT {
     }
 
     @Test
+    @SuppressWarnings("try") // close() mid-block: finish queued comparisons before flushing
     void countersAddUpAcrossFlushesAndSchemaStartsTwice() throws Exception {
         pg.createDatabase("store_twice");
         DataSource ds = pg.dataSource("store_twice");
