@@ -12,7 +12,7 @@ mvn -B -q -pl shadow-compare -am package -DskipTests
 echo "== building the benchmark"
 mvn -B -q -f bench/shadow-bench/pom.xml package -DskipTests
 cp_file="$root/bench/shadow-bench/target/classpath.txt"
-mvn -B -q -f bench/shadow-bench/pom.xml dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -B -q -f bench/shadow-bench/pom.xml dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile="$cp_file" >/dev/null
 classpath="$root/bench/shadow-bench/target/classes:$(cat "$cp_file")"
 
 if [ "${QUICK:-}" = 1 ]; then iters=(-wi 1 -w 1s -i 2 -r 1s); else iters=(-wi 2 -w 2s -i 3 -r 3s); fi

@@ -62,6 +62,7 @@ public final class ShadowComparator implements AutoCloseable {
     private final AtomicReference<Map<String, CompiledRoute>> routes = new AtomicReference<>(Map.of());
     private final ComparisonSink sink;
     private final EvidenceRedactor evidenceRedactor;
+    private final Redactor redactor;
     private final EvidenceSampler sampler;
     private final NoiseLearner noise;
     private final ShadowMetrics metrics;
@@ -74,8 +75,8 @@ public final class ShadowComparator implements AutoCloseable {
         this.sink = requireNonNull(b.sink, "sink");
         this.clock = requireNonNull(b.clock, "clock");
         MeterRegistry meters = requireNonNull(b.meters, "meters");
-        this.evidenceRedactor = new EvidenceRedactor(new Redactor(requireNonNull(b.redaction, "redaction")),
-                config.maxEvidenceBodyBytes());
+        this.redactor = new Redactor(requireNonNull(b.redaction, "redaction"));
+        this.evidenceRedactor = new EvidenceRedactor(redactor, config.maxEvidenceBodyBytes());
         this.sampler = new EvidenceSampler(config.evidencePerFieldPerMinute());
         this.noise = new NoiseLearner(new NoiseRule(config.noiseRelativeThreshold(), config.noiseAbsoluteThreshold()));
         this.metrics = new ShadowMetrics(meters, noise);
@@ -135,6 +136,10 @@ public final class ShadowComparator implements AutoCloseable {
      */
     public boolean submit(ShadowExchange exchange) {
         requireNonNull(exchange, "exchange");
+        if (!routes.get().containsKey(exchange.routeId())) {
+            metrics.unknownRouteDrops.increment();
+            return false;
+        }
         try {
             workers.execute(() -> compareSafely(exchange));
             return true;
@@ -164,10 +169,10 @@ public final class ShadowComparator implements AutoCloseable {
         List<String> pairFields = List.of();
         ShadowResponse second = exchange.secondPrimary();
         if (second != null && !second.bodyTruncated()) {
-            pairFields = fields(route.diff().diff(exchange.primary(), second, false));
+            pairFields = fields(safe(route.diff().diff(exchange.primary(), second, false)));
             noise.recordPrimaryPair(exchange.routeId(), pairFields);
         }
-        List<Difference> differences = route.diff().diff(exchange.primary(), exchange.shadow(), true);
+        List<Difference> differences = safe(route.diff().diff(exchange.primary(), exchange.shadow(), true));
         List<String> fields = fields(differences);
         noise.recordShadowComparison(exchange.routeId(), fields);
         List<String> noiseFields = new ArrayList<>();
@@ -197,6 +202,43 @@ public final class ShadowComparator implements AutoCloseable {
             metrics.count(exchange.routeId(), ComparisonResult.ERROR);
             log.warn("shadow comparison failed on route {}: {}", exchange.routeId(), e.getClass().getName());
         }
+    }
+
+    /**
+     * Pointers name object keys, and a body may key objects by e-mail or SSN: hash such
+     * segments before a pointer is counted, stored or used as a field name.
+     */
+    private List<Difference> safe(List<Difference> differences) {
+        List<Difference> out = null;
+        for (int i = 0; i < differences.size(); i++) {
+            Difference d = differences.get(i);
+            if (mayHoldPhi(d.pointer())) {
+                String redacted = redactor.redactText(d.pointer());
+                if (!redacted.equals(d.pointer())) {
+                    if (out == null) {
+                        out = new ArrayList<>(differences);
+                    }
+                    out.set(i, new Difference(redacted, d.kind()));
+                }
+            }
+        }
+        return out == null ? differences : out;
+    }
+
+    /** Cheap pre-check: PHI-shaped values contain an {@code @} or a run of three digits. */
+    private static boolean mayHoldPhi(String pointer) {
+        int digits = 0;
+        for (int i = 0; i < pointer.length(); i++) {
+            char c = pointer.charAt(i);
+            if (c == '@') {
+                return true;
+            }
+            digits = c >= '0' && c <= '9' ? digits + 1 : 0;
+            if (digits >= 3) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> fields(List<Difference> differences) {

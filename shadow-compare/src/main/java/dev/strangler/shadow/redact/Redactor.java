@@ -97,7 +97,8 @@ public final class Redactor {
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, JsonNode> field : node.properties()) {
-                copy.set(field.getKey(), redactNode(field.getValue(), sensitive || isSensitiveName(field.getKey())));
+                // Keys can be data too (objects keyed by e-mail or SSN): scan them like values.
+                copy.set(redactText(field.getKey()), redactNode(field.getValue(), sensitive || isSensitiveName(field.getKey())));
             }
             return copy;
         }
