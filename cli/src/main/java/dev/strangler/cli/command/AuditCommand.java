@@ -1,0 +1,66 @@
+package dev.strangler.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strangler.cli.AdminOptions;
+import dev.strangler.cli.OutputOptions;
+import dev.strangler.cli.Table;
+import dev.strangler.cli.Weights;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code strangler audit}: who changed which weight, when, and why (needs a token). */
+@Command(name = "audit",
+        mixinStandardHelpOptions = true,
+        description = "Show the newest route changes from the proxy's audit log, oldest first. Needs a token.",
+        footer = {"%nExamples:",
+                "  strangler audit",
+                "  strangler audit --limit 100 --output json",
+                "%nSample output:",
+                "  TIME                      ACTOR   ACTION      ROUTE         BEFORE  AFTER  REASON",
+                "  2026-11-28T04:20:00.123Z  oncall  set-weight  appointments  0%%      25%%    ramp step 3"})
+public final class AuditCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+            description = "How many of the newest entries (1..10000, default: ${DEFAULT-VALUE}).")
+    int limit;
+    @Mixin
+    AdminOptions admin;
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--limit " + limit + " (expected: 1..10000)");
+        }
+        JsonNode doc = admin.client().audit(limit);
+        if (output.isJson()) {
+            output.printJson(doc);
+            return 0;
+        }
+        Table table = new Table("TIME", "ACTOR", "ACTION", "ROUTE", "BEFORE", "AFTER", "REASON");
+        for (JsonNode entry : doc.path("entries")) {
+            table.row(entry.path("time").asText(), RouteText.text(entry.path("actor")),
+                    RouteText.text(entry.path("action")), RouteText.text(entry.path("route")),
+                    weight(entry.path("before")), weight(entry.path("after")), RouteText.text(entry.path("reason")));
+        }
+        if (table.size() == 0) {
+            output.out().println("no audit entries");
+        } else {
+            table.print(output.out());
+        }
+        output.out().flush();
+        return 0;
+    }
+
+    private static String weight(JsonNode side) {
+        JsonNode bps = side.path("weightBps");
+        return bps.isNumber() ? Weights.format(bps.asInt()) : null;
+    }
+}

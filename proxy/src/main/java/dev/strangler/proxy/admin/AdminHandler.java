@@ -1,0 +1,253 @@
+package dev.strangler.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.proxy.AdminToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API (ADMIN-API.md). Reads are answered on the event loop; anything touching the disk
+ * (mutations, audit log) runs on {@code worker}, a single thread, which also serialises changes.
+ */
+@ChannelHandler.Sharable
+public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+    private static final String ROUTES = "/api/routes";
+
+    private final RouteController routes;
+    private final AdminAuth auth;
+    private final Executor worker;
+    private final Supplier<String> metrics;
+    private final Supplier<String> readiness;
+    private final ObjectMapper json;
+    private final RouteJson routeJson;
+
+    /**
+     * @param metrics   Prometheus exposition text
+     * @param readiness "ready", "starting" or "draining"
+     */
+    public AdminHandler(RouteController routes, List<AdminToken> tokens, Executor worker, Supplier<String> metrics,
+                        Supplier<String> readiness, ObjectMapper json) {
+        this.routes = routes;
+        this.auth = new AdminAuth(tokens);
+        this.worker = worker;
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.json = json;
+        this.routeJson = new RouteJson(json);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (req.decoderResult().isFailure()) {
+            send(ctx, false, error(new AdminException(400, "bad_request", "malformed HTTP request")));
+            return;
+        }
+        QueryStringDecoder qs = new QueryStringDecoder(req.uri());
+        String path = qs.path();
+        HttpMethod method = req.method();
+        String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        try {
+            if (method.equals(HttpMethod.GET)) {
+                get(ctx, keepAlive, path, qs, authorization);
+            } else if (method.equals(HttpMethod.PUT) && path.startsWith(ROUTES + "/") && path.endsWith("/weight")) {
+                String id = path.substring(ROUTES.length() + 1, path.length() - "/weight".length());
+                String actor = auth.operator(authorization);
+                JsonNode body = body(req.content());
+                onWorker(ctx, keepAlive, () -> weight(actor, id, body));
+            } else if (method.equals(HttpMethod.POST) && path.equals("/api/rollback")) {
+                String actor = auth.operator(authorization);
+                JsonNode body = body(req.content());
+                onWorker(ctx, keepAlive, () -> rollback(actor, body));
+            } else {
+                throw AdminException.notFound("no endpoint " + method + " " + path + " (see ADMIN-API.md)");
+            }
+        } catch (AdminException e) {
+            send(ctx, keepAlive, error(e));
+        }
+    }
+
+    private void get(ChannelHandlerContext ctx, boolean keepAlive, String path, QueryStringDecoder qs, String authorization) {
+        if (path.equals("/healthz")) {
+            send(ctx, keepAlive, json(HttpResponseStatus.OK, json.createObjectNode().put("status", "ok")));
+        } else if (path.equals("/readyz")) {
+            String state = readiness.get();
+            ObjectNode n = json.createObjectNode().put("status", state);
+            if (!state.equals("ready")) {
+                n.put("detail", state.equals("draining") ? "shutting down: finishing in-flight requests" : "not started yet");
+            }
+            send(ctx, keepAlive, json(state.equals("ready") ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, n));
+        } else if (path.equals("/metrics")) {
+            FullHttpResponse r = text(HttpResponseStatus.OK, metrics.get());
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            send(ctx, keepAlive, r);
+        } else if (path.equals(ROUTES)) {
+            send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.table(routes.current())));
+        } else if (path.startsWith(ROUTES + "/") && path.indexOf('/', ROUTES.length() + 1) < 0) {
+            String id = path.substring(ROUTES.length() + 1);
+            var route = routes.current().route(id).orElseThrow(() -> AdminException.notFound("route '" + id
+                    + "' not found (known: " + String.join(", ", routes.current().ids()) + ")"));
+            send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.route(route)));
+        } else if (path.equals("/api/audit")) {
+            auth.anyToken(authorization);
+            int limit = limit(qs);
+            onWorker(ctx, keepAlive, () -> {
+                ObjectNode n = json.createObjectNode();
+                var entries = n.putArray("entries");
+                routes.audit().tail(limit).forEach(e -> entries.add(routes.audit().toJson(e)));
+                return n;
+            });
+        } else {
+            throw AdminException.notFound("no endpoint GET " + path + " (see ADMIN-API.md)");
+        }
+    }
+
+    private ObjectNode weight(String actor, String id, JsonNode body) {
+        JsonNode w = body.get("weightBps");
+        if (w == null || w.isNull()) {
+            throw AdminException.badRequest("weightBps: missing (expected: an integer 0..10000)");
+        }
+        if (!w.isIntegralNumber() || !w.canConvertToInt()) {
+            throw AdminException.badRequest("weightBps: " + w + " (expected: an integer 0..10000)");
+        }
+        RouteController.WeightChange c = routes.setWeight(actor, id, w.asInt(), text(body, "reason"));
+        ObjectNode n = json.createObjectNode();
+        n.set("route", routeJson.route(c.route()));
+        n.put("previousWeightBps", c.previousWeightBps());
+        n.put("version", c.version());
+        return n;
+    }
+
+    private ObjectNode rollback(String actor, JsonNode body) {
+        String route = text(body, "route");
+        boolean all = body.path("all").asBoolean(false);
+        if (route.isEmpty() && !all) {
+            throw AdminException.badRequest("body needs \"route\":\"ID\" or \"all\":true");
+        }
+        RouteController.RollbackResult r = routes.rollback(actor, all ? null : route, text(body, "reason"),
+                body.path("force").asBoolean(false));
+        ObjectNode n = json.createObjectNode();
+        var list = n.putArray("rolledBack");
+        r.rolledBack().forEach(rb -> list.addObject().put("id", rb.id()).put("previousWeightBps", rb.previousWeightBps()));
+        n.put("closedWebSockets", r.closedWebSockets());
+        n.put("version", r.version());
+        return n;
+    }
+
+    private void onWorker(ChannelHandlerContext ctx, boolean keepAlive, Supplier<ObjectNode> work) {
+        worker.execute(() -> {
+            FullHttpResponse r;
+            try {
+                r = json(HttpResponseStatus.OK, work.get());
+            } catch (AdminException e) {
+                r = error(e);
+            } catch (RuntimeException e) {
+                LOG.error("admin request failed", e);
+                r = error(new AdminException(500, "internal", "internal error: " + e.getMessage()));
+            }
+            send(ctx, keepAlive, r);
+        });
+    }
+
+    private JsonNode body(ByteBuf content) {
+        if (!content.isReadable()) {
+            return json.createObjectNode();
+        }
+        try {
+            JsonNode n = json.readTree(content.toString(StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                throw AdminException.badRequest("request body must be a JSON object");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            throw AdminException.badRequest("request body is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static String text(JsonNode body, String key) {
+        JsonNode n = body.get(key);
+        return n == null || n.isNull() ? "" : n.asText();
+    }
+
+    private static int limit(QueryStringDecoder qs) {
+        List<String> v = qs.parameters().get("limit");
+        if (v == null || v.isEmpty()) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(v.get(0));
+            if (n < 1 || n > 10_000) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw AdminException.badRequest("limit: " + v.get(0) + " (expected: an integer 1..10000)");
+        }
+    }
+
+    private FullHttpResponse error(AdminException e) {
+        ObjectNode n = json.createObjectNode().put("error", e.code()).put("message", e.getMessage());
+        FullHttpResponse r = json(HttpResponseStatus.valueOf(e.status()), n);
+        if (e.status() == 401) {
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"strangler-admin\"");
+        }
+        return r;
+    }
+
+    private FullHttpResponse json(HttpResponseStatus status, JsonNode body) {
+        try {
+            FullHttpResponse r = text(status, json.writeValueAsString(body));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            return r;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise admin response", e);
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return r;
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
+        if (keepAlive) {
+            ctx.writeAndFlush(r);
+        } else {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("admin connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,607 @@
+package dev.strangler.proxy.internal;
+
+import dev.strangler.proxy.routing.Route;
+import dev.strangler.proxy.routing.StickyBucketer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: routes each request, leases a backend connection on the same event loop,
+ * streams the request body to it and the response back, one exchange at a time (pipelined requests
+ * wait in {@link #inbox}). AUTO_READ is off on both channels: a side is read only while the other
+ * side is writable, which bounds memory for bodies of any size. After a WebSocket 101 both channels
+ * become a raw byte relay.
+ *
+ * <p>Everything here runs on the client channel's event loop; the backend channel shares it.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+    /** WebSocket close frame, server to client (unmasked), status 1001 "going away". */
+    private static final byte[] WS_GOING_AWAY = {(byte) 0x88, 0x02, 0x03, (byte) 0xE9};
+
+    private final ProxyContext px;
+    private final HeaderTimeoutHandler headerTimeout;
+    private final ClientResponseEncoder encoder;
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private String clientIp = "unknown";
+
+    // State of the current exchange; reset by startExchange.
+    private boolean active;
+    private String routeId;
+    private String backendName;
+    private ProxyMetrics.RouteMeters meters;
+    private long startNanos;
+    private Channel backend;
+    private BackendHandler backendHandler;
+    private HttpRequest pendingRequest;
+    private boolean connecting;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean interim;
+    private boolean upgradeRequested;
+    private boolean upgradePending;
+    private boolean clientKeepAlive;
+    private boolean clientHttp11;
+    private boolean headRequest;
+    private boolean backendKeepAlive;
+    private boolean responseKeepAlive;
+    private long bodyBytes;
+    private int status;
+
+    // Connection state.
+    private boolean upgraded;
+    private boolean closing;
+    private boolean draining;
+    private boolean backendFlushPending;
+
+    FrontendHandler(ProxyContext px, HeaderTimeoutHandler headerTimeout, ClientResponseEncoder encoder) {
+        this.px = px;
+        this.headerTimeout = headerTimeout;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            clientIp = isa.getAddress().getHostAddress();
+        }
+        px.metrics.connectionOpened();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    // ---- client → proxy ----------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg); // connection is going away; nothing more is forwarded
+            return;
+        }
+        if (upgraded) {
+            relay(msg, backend);
+            return;
+        }
+        if (blocked() || !inbox.isEmpty()) {
+            inbox.add(msg); // held (we own it) until the current exchange lets it through
+            drainInbox();
+            return;
+        }
+        handle(msg);
+    }
+
+    /** True while the current exchange cannot take more client messages. */
+    private boolean blocked() {
+        return active && (connecting || requestDone);
+    }
+
+    private void drainInbox() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            Object m;
+            while (!closing && !upgraded && !blocked() && (m = inbox.poll()) != null) {
+                handle(m);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            onRequest(req);
+        } else if (msg instanceof HttpContent c) {
+            onContent(c);
+        } else {
+            ReferenceCountUtil.release(msg); // not HTTP: nothing to forward it to
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        headerTimeout.headersReceived();
+        startExchange();
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            ReferenceCountUtil.release(req); // invalid messages are full messages that may hold content
+            if (cause instanceof TooLongHttpLineException) {
+                reject(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long", "request line too long (limits.maxInitialLineBytes)", true);
+            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                reject(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large", "request headers too large (limits.maxHeaderBytes)", true);
+            } else {
+                reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request: invalid request line, headers or framing", true);
+            }
+            return;
+        }
+        String uri = req.uri();
+        if (uri.isEmpty() || uri.charAt(0) != '/') {
+            ReferenceCountUtil.release(req);
+            reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "request target must be a path starting with /", true);
+            return;
+        }
+        clientHttp11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        clientKeepAlive = HttpUtil.isKeepAlive(req);
+        headRequest = HttpMethod.HEAD.equals(req.method());
+        encoder.headRequest(headRequest);
+        long contentLength = HttpUtil.getContentLength(req, -1L);
+        boolean hasBody = contentLength > 0 || HttpUtil.isTransferEncodingChunked(req);
+        if (contentLength > px.limits.maxBodyBytes()) {
+            ReferenceCountUtil.release(req);
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                    "request body larger than " + px.limits.maxBodyBytes() + " bytes (limits.maxBodyBytes)", true);
+            return;
+        }
+        Route route = px.routes.get().match(req.method().name(), path(uri), req.headers());
+        if (route == null) {
+            ReferenceCountUtil.release(req);
+            reject(HttpResponseStatus.NOT_FOUND, "not_found", "no route matches this request (see routes[].match)", hasBody);
+            return;
+        }
+        boolean toTarget = StickyBucketer.toTarget(route, req.headers());
+        routeId = route.id();
+        backendName = toTarget ? route.target() : route.legacy();
+        meters = px.metrics.meters(routeId, backendName);
+        if (toTarget && route.rewrite() != null) {
+            req.setUri(route.rewrite().apply(uri));
+        }
+        upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
+        ProxyHeaders.prepareRequest(req, clientIp, upgradeRequested);
+        px.inFlight.increment();
+        BackendRef ref = px.backend(backendName);
+        Channel pooled = upgradeRequested ? null : px.pool.poll(ref.index());
+        if (pooled != null) {
+            attach(pooled);
+            writeRequest(req);
+            return;
+        }
+        connecting = true;
+        pendingRequest = req;
+        BackendHandler bh = new BackendHandler(px.pool, ref.index());
+        px.pool.connect(ctx.channel().eventLoop(), ref.index(), bh)
+                .addListener((ChannelFutureListener) f -> onConnected(f, bh));
+    }
+
+    private void onConnected(ChannelFuture f, BackendHandler bh) {
+        connecting = false;
+        HttpRequest req = pendingRequest;
+        pendingRequest = null;
+        if (closing || !ctx.channel().isActive()) {
+            ReferenceCountUtil.release(req);
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            ReferenceCountUtil.release(req);
+            reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' is unreachable", true);
+            return;
+        }
+        attach(f.channel());
+        writeRequest(req);
+        drainInbox();
+        flushBackend();
+        maybeRead();
+    }
+
+    private void attach(Channel ch) {
+        backend = ch;
+        backendHandler = (BackendHandler) ch.pipeline().get("relay");
+        backendHandler.attach(this);
+    }
+
+    private void writeRequest(HttpRequest req) {
+        boolean expectContinue = HttpUtil.is100ContinueExpected(req);
+        backend.write(req); // ownership passes to the backend channel
+        backendFlushPending = true;
+        if (expectContinue) {
+            flushBackend(); // the client waits for 100 Continue before sending the body
+        }
+        backend.read(); // AUTO_READ is off: ask for the response
+    }
+
+    private void onContent(HttpContent c) {
+        if (!active) {
+            ReferenceCountUtil.release(c); // body of a request already answered (e.g. 404): dropped
+            return;
+        }
+        if (c.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(c);
+            reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed request body framing (invalid chunk)", true);
+            return;
+        }
+        int n = c.content().readableBytes();
+        bodyBytes += n;
+        if (bodyBytes > px.limits.maxBodyBytes()) {
+            ReferenceCountUtil.release(c);
+            reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                    "request body larger than " + px.limits.maxBodyBytes() + " bytes (limits.maxBodyBytes)", true);
+            return;
+        }
+        if (n > 0) {
+            px.metrics.bytesIn(n);
+        }
+        boolean last = c instanceof LastHttpContent;
+        backend.write(c); // ownership passes to the backend channel
+        backendFlushPending = true;
+        if (last) {
+            requestDone = true;
+            flushBackend();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushBackend();
+        maybeRead();
+    }
+
+    private void flushBackend() {
+        if (backendFlushPending && backend != null) {
+            backendFlushPending = false;
+            backend.flush();
+        }
+    }
+
+    /** Reads from the client only when the next message has somewhere to go (back-pressure). */
+    private void maybeRead() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (upgraded) {
+            if (backend != null && backend.isWritable()) {
+                ctx.read();
+            }
+        } else if (!active) {
+            ctx.read();
+        } else if (!connecting && !requestDone && backend != null && backend.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    // ---- backend → client ---------------------------------------------------------------------
+
+    void onBackendRead(Object msg) {
+        if (upgraded) {
+            relay(msg, ctx.channel());
+            return;
+        }
+        if (msg instanceof HttpResponse resp) {
+            if (resp.decoderResult().isFailure() || (resp.status().code() == 101 && !upgradeRequested)) {
+                ReferenceCountUtil.release(resp);
+                failBackend(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' sent an invalid response");
+                return;
+            }
+            onResponseHead(resp);
+            return;
+        }
+        HttpContent c = (HttpContent) msg;
+        boolean last = c instanceof LastHttpContent;
+        if (interim || upgradePending) {
+            ctx.write(c); // ownership passes to the client channel
+            if (last && upgradePending) {
+                switchToRelay();
+            } else if (last) {
+                interim = false;
+                ctx.flush();
+            }
+            return;
+        }
+        int n = c.content().readableBytes();
+        if (n > 0) {
+            px.metrics.bytesOut(n);
+        }
+        ctx.write(c); // ownership passes to the client channel
+        if (last) {
+            responseComplete();
+        }
+    }
+
+    private void onResponseHead(HttpResponse resp) {
+        int code = resp.status().code();
+        if (code == 101) {
+            upgradePending = true;
+            status = code;
+            ProxyHeaders.prepareUpgradeResponse(resp);
+        } else if (code < 200) {
+            interim = true; // 100 Continue and friends: passed on, the final response follows
+            ProxyHeaders.stripHopByHop(resp.headers(), false);
+        } else {
+            responseStarted = true;
+            status = code;
+            backendKeepAlive = HttpUtil.isKeepAlive(resp);
+            responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
+        }
+        ctx.write(resp); // ownership passes to the client channel
+    }
+
+    private void responseComplete() {
+        meters.record(status, System.nanoTime() - startNanos);
+        Channel b = backend;
+        int index = backendHandler.backendIndex();
+        detachBackend();
+        if (backendKeepAlive && requestDone) {
+            px.pool.release(b, index);
+        } else {
+            b.close();
+        }
+        boolean keep = responseKeepAlive && requestDone;
+        endExchange();
+        if (!keep) {
+            closeAfterFlush();
+            return;
+        }
+        ctx.flush();
+        headerTimeout.expectRequest();
+        drainInbox();
+        maybeRead();
+    }
+
+    void onBackendReadComplete() {
+        ctx.flush();
+        if (backend != null && ctx.channel().isWritable()) {
+            backend.read();
+        }
+    }
+
+    void onBackendWritabilityChanged() {
+        maybeRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && backend != null) {
+            backend.read(); // the client drained: resume reading the response
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    void onBackendClosed() {
+        backend = null;
+        backendHandler = null;
+        if (upgraded) {
+            closeAfterFlush();
+        } else if (active && !responseStarted) {
+            reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' closed the connection before answering", !requestDone);
+        } else if (active) {
+            ctx.close(); // response cut short: the client must see the truncation
+        }
+    }
+
+    void onBackendTimeout() {
+        if (upgraded || !active) {
+            return;
+        }
+        failBackend(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
+                "backend '" + backendName + "' did not answer within " + px.limits.backendTimeout().toMillis() + " ms");
+    }
+
+    private void failBackend(HttpResponseStatus st, String code, String message) {
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        if (responseStarted) {
+            ctx.close();
+        } else {
+            reject(st, code, message, !requestDone);
+        }
+    }
+
+    // ---- errors, WebSocket, lifecycle ---------------------------------------------------------
+
+    /** Answers the current request with a JSON error made by the proxy; never reuses the backend. */
+    private void reject(HttpResponseStatus st, String code, String message, boolean close) {
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        ProxyMetrics.RouteMeters m = meters != null ? meters : px.metrics.meters(ProxyMetrics.NONE, ProxyMetrics.NONE);
+        m.record(st.code(), System.nanoTime() - startNanos);
+        boolean keep = !close && clientKeepAlive;
+        endExchange();
+        ctx.write(ErrorResponses.json(ctx.alloc(), st, code, message, keep));
+        if (!keep) {
+            closeAfterFlush();
+            return;
+        }
+        ctx.flush();
+        headerTimeout.expectRequest();
+        drainInbox();
+    }
+
+    private void switchToRelay() {
+        upgradePending = false;
+        upgraded = true;
+        meters.record(status, System.nanoTime() - startNanos);
+        ChannelPipeline cp = ctx.pipeline();
+        cp.remove(encoder); // the 101 is already encoded into the outbound buffer
+        cp.remove(headerTimeout);
+        cp.remove(HttpObjectDecoder.class); // forwards any buffered bytes to us as a ByteBuf
+        backend.pipeline().remove(BackendChannelInitializer.CODEC);
+        backend.pipeline().remove(BackendChannelInitializer.TIMEOUT);
+        endExchange();
+        px.webSockets.add(this);
+        px.metrics.webSocketOpened();
+        ctx.flush();
+        maybeRead();
+        backend.read();
+    }
+
+    private void relay(Object msg, Channel to) {
+        if (!(msg instanceof ByteBuf) || to == null || !to.isActive()) {
+            ReferenceCountUtil.release(msg); // nowhere to send it
+            return;
+        }
+        to.write(msg); // ownership passes to the other channel; flushed on read complete
+        if (to != ctx.channel()) {
+            backendFlushPending = true;
+        }
+    }
+
+    boolean isWebSocketOn(String route, String backendName) {
+        return upgraded && route.equals(routeId) && backendName.equals(this.backendName);
+    }
+
+    Channel clientChannel() {
+        return ctx.channel();
+    }
+
+    /** Forced rollback: tell the client "going away" (1001) and drop the backend session. */
+    void goAway() {
+        if (!upgraded || closing || !ctx.channel().isActive()) {
+            return;
+        }
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        closing = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(WS_GOING_AWAY)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderTimeoutHandler.TIMEOUT_EVENT && !active && !upgraded && !closing) {
+            startExchange();
+            reject(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                    "request headers not received within " + px.limits.headerTimeout().toMillis() + " ms", true);
+        } else if (evt instanceof IdleStateEvent && (!active || upgraded)) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        endExchange();
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        if (pendingRequest != null) {
+            ReferenceCountUtil.release(pendingRequest);
+            pendingRequest = null;
+        }
+        releaseInbox();
+        if (upgraded) {
+            px.webSockets.remove(this);
+            px.metrics.webSocketClosed();
+        }
+        px.metrics.connectionClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Client I/O errors (reset, broken pipe) end the connection; they are not the proxy's fault.
+        LOG.debug("client connection error: {}", cause.toString());
+        ctx.close();
+    }
+
+    private void startExchange() {
+        active = true;
+        startNanos = System.nanoTime();
+        routeId = null;
+        backendName = null;
+        meters = null;
+        requestDone = false;
+        responseStarted = false;
+        interim = false;
+        upgradeRequested = false;
+        upgradePending = false;
+        clientKeepAlive = true;
+        bodyBytes = 0;
+        status = 0;
+    }
+
+    private void endExchange() {
+        if (active && routeId != null) {
+            px.inFlight.decrement();
+        }
+        active = false;
+    }
+
+    private Channel detachBackend() {
+        Channel b = backend;
+        if (backendHandler != null) {
+            backendHandler.detach();
+        }
+        backend = null;
+        backendHandler = null;
+        backendFlushPending = false;
+        return b;
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        releaseInbox();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releaseInbox() {
+        Object m;
+        while ((m = inbox.poll()) != null) {
+            ReferenceCountUtil.release(m); // queued messages die with the connection
+        }
+    }
+
+    private static String path(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

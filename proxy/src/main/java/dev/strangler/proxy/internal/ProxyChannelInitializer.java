@@ -1,0 +1,54 @@
+package dev.strangler.proxy.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline of a client connection, in order: idle timeout, header (slowloris) timeout, strict HTTP
+ * decoder, response encoder, proxy logic.
+ */
+public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
+
+    /** Body chunks are cut to this size so a large body streams in pooled buffers. */
+    private static final int MAX_CHUNK = 64 * 1024;
+    private final ProxyContext px;
+
+    public ProxyChannelInitializer(ProxyContext px) {
+        this.px = px;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        HeaderTimeoutHandler headerTimeout = addTimeouts(p);
+        ClientResponseEncoder encoder = addHttpCodec(p);
+        addProxying(p, headerTimeout, encoder);
+    }
+
+    private HeaderTimeoutHandler addTimeouts(ChannelPipeline p) {
+        p.addLast("idle", new IdleStateHandler(0, 0, px.limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        HeaderTimeoutHandler headerTimeout = new HeaderTimeoutHandler(px.limits.headerTimeout().toNanos());
+        p.addLast("header-timeout", headerTimeout);
+        return headerTimeout;
+    }
+
+    private ClientResponseEncoder addHttpCodec(ChannelPipeline p) {
+        HttpDecoderConfig config = new HttpDecoderConfig()
+                .setMaxInitialLineLength(px.limits.maxInitialLineBytes())
+                .setMaxHeaderSize(px.limits.maxHeaderBytes())
+                .setMaxChunkSize(MAX_CHUNK)
+                .setAllowDuplicateContentLengths(false);
+        p.addLast("decoder", new StrictRequestDecoder(config));
+        ClientResponseEncoder encoder = new ClientResponseEncoder();
+        p.addLast("encoder", encoder);
+        return encoder;
+    }
+
+    private void addProxying(ChannelPipeline p, HeaderTimeoutHandler headerTimeout, ClientResponseEncoder encoder) {
+        p.addLast("proxy", new FrontendHandler(px, headerTimeout, encoder));
+    }
+}
