@@ -1,6 +1,7 @@
 package dev.strangler.shadow;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import dev.strangler.shadow.redact.RedactionConfig;
 import dev.strangler.shadow.redact.Redactor;
 import dev.strangler.shadow.store.ComparisonRecord;
 import dev.strangler.shadow.store.ComparisonSink;
+import dev.strangler.shadow.store.DiffQueries;
 import dev.strangler.shadow.store.Evidence;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -123,6 +125,19 @@ public final class ShadowComparator implements AutoCloseable {
         return r == null ? Optional.empty() : Optional.of(r.config());
     }
 
+    /**
+     * Seeds noise learning of every configured route from the diff store (counters since
+     * {@code window} ago), so known noise stays discounted across restarts. Blocking (JDBC):
+     * call once at start, before traffic.
+     */
+    public void seedNoise(DiffQueries queries, Duration window) {
+        Instant since = clock.instant().minus(window);
+        for (String route : routes.get().keySet()) {
+            DiffQueries.NoiseCounts counts = queries.noiseCounts(route, since);
+            noise.seed(route, counts.primaryPairs(), counts.comparisons(), counts.fields());
+        }
+    }
+
     /** Live noise statistics (also behind {@code strangler.shadow.noise.fields}). */
     public NoiseLearner noise() {
         return noise;
@@ -204,41 +219,18 @@ public final class ShadowComparator implements AutoCloseable {
         }
     }
 
-    /**
-     * Pointers name object keys, and a body may key objects by e-mail or SSN: hash such
-     * segments before a pointer is counted, stored or used as a field name.
-     */
+    /** Pointers name object keys, which may be e-mails or SSNs: hash those before counting or storing. */
     private List<Difference> safe(List<Difference> differences) {
         List<Difference> out = null;
         for (int i = 0; i < differences.size(); i++) {
             Difference d = differences.get(i);
-            if (mayHoldPhi(d.pointer())) {
-                String redacted = redactor.redactText(d.pointer());
-                if (!redacted.equals(d.pointer())) {
-                    if (out == null) {
-                        out = new ArrayList<>(differences);
-                    }
-                    out.set(i, new Difference(redacted, d.kind()));
-                }
+            String pointer = redactor.redactPointer(d.pointer());
+            if (!pointer.equals(d.pointer())) {
+                out = out == null ? new ArrayList<>(differences) : out;
+                out.set(i, new Difference(pointer, d.kind()));
             }
         }
         return out == null ? differences : out;
-    }
-
-    /** Cheap pre-check: PHI-shaped values contain an {@code @} or a run of three digits. */
-    private static boolean mayHoldPhi(String pointer) {
-        int digits = 0;
-        for (int i = 0; i < pointer.length(); i++) {
-            char c = pointer.charAt(i);
-            if (c == '@') {
-                return true;
-            }
-            digits = c >= '0' && c <= '9' ? digits + 1 : 0;
-            if (digits >= 3) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<String> fields(List<Difference> differences) {

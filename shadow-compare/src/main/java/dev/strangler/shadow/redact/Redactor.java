@@ -88,6 +88,23 @@ public final class Redactor {
         return result;
     }
 
+    /**
+     * A JSON Pointer with PHI-shaped segments hashed (objects may be keyed by e-mail or SSN);
+     * the same string when nothing matched. Cheap for ordinary pointers: PHI shapes need an
+     * {@code @} or a run of three digits.
+     */
+    public String redactPointer(String pointer) {
+        int digits = 0;
+        for (int i = 0; i < pointer.length(); i++) {
+            char c = pointer.charAt(i);
+            digits = c >= '0' && c <= '9' ? digits + 1 : 0;
+            if (c == '@' || digits >= 3) {
+                return redactText(pointer);
+            }
+        }
+        return pointer;
+    }
+
     /** A redacted copy of {@code node}; the input is not modified. */
     public JsonNode redactJson(JsonNode node) {
         return redactNode(node, false);

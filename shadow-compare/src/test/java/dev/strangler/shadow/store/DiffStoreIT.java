@@ -108,6 +108,17 @@ class DiffStoreIT {
             assertThat(evidence.requestHeaders().get("accept")).isEqualTo("application/json");
             assertThat(queries.evidence(999_999)).isEmpty();
             assertThat(queries.routeConfigJson("appts")).get().asString().contains("\"route\": \"appts\"");
+
+            // A restarted comparator seeded from the store discounts known noise at once.
+            try (ShadowComparator restarted = comparator(store, clock, "appts")) {
+                assertThat(restarted.noise().isNoise("appts", "/at")).isFalse();
+                restarted.seedNoise(queries, Duration.ofHours(1));
+                assertThat(restarted.noise().isNoise("appts", "/at")).isTrue();
+                assertThat(restarted.noise().isNoise("appts", "/status")).isFalse();
+                ShadowExchange onlyNoise = ShadowExchange.builder("appts").primary(json(200, "{\"id\":1,\"at\":1}", "d1"))
+                        .shadow(json(200, "{\"id\":1,\"at\":2}", "d2")).build();
+                assertThat(restarted.compare(onlyNoise).result()).isEqualTo(dev.strangler.shadow.ComparisonResult.MATCH);
+            }
         }
     }
 
