@@ -38,6 +38,25 @@ class EvidenceRedactorTest {
     }
 
     @Test
+    void decodesCompressedBodiesBeforeRedactingAndNeverStoresUndecodableOnes() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("{\"email\":\"jane@example.com\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        ShadowResponse zipped = ShadowResponse.of(200, HttpHeaders.builder().add("Content-Type", "application/json")
+                .add("Content-Encoding", "gzip").build(), gz.toByteArray());
+        ShadowResponse brotli = ShadowResponse.of(200, HttpHeaders.builder().add("Content-Type", "application/json")
+                .add("Content-Encoding", "br").build(), new byte[] {1, 2, 3});
+        ShadowExchange exchange = ShadowExchange.builder("r").primary(zipped).shadow(brotli).build();
+
+        Evidence evidence = new EvidenceRedactor(new Redactor(RedactionConfig.builder().hmacKey("evidence-key-0123456789")
+                .build()), 4096).redact(exchange, List.of(), Instant.EPOCH);
+
+        assertThat(evidence.primaryBody()).startsWith("{\"email\":\"hmac:").doesNotContain("jane");
+        assertThat(evidence.shadowBody()).isEqualTo("(3 bytes with content-encoding br: not decoded, not stored)");
+    }
+
+    @Test
     void listsRedactedRequestPartsSoReplayIsRefused() {
         ShadowExchange exchange = ShadowExchange.builder("r").request("POST", "/notes", "")
                 .requestHeaders(HttpHeaders.builder().add("Content-Type", "application/json").build())
