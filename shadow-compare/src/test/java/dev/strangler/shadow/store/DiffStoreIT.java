@@ -150,6 +150,31 @@ class DiffStoreIT {
     }
 
     @Test
+    void keepsServingThroughADatabaseOutageAndCountsLostBatches() throws Exception {
+        pg.createDatabase("store_outage");
+        com.zaxxer.hikari.HikariDataSource ds = pg.dataSource("store_outage");
+        ds.getHikariConfigMXBean().setConnectionTimeout(500); // fail fast while PostgreSQL is down
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (DiffStore store = new DiffStore(ds, DiffStoreConfig.defaults().withFlushInterval(Duration.ofMillis(100)), clock, meters);
+             ShadowComparator comparator = comparator(store, clock, "down")) {
+            pg.stop();
+            try {
+                comparator.compare(exchange("down", 1, "X"));
+                dev.strangler.shadow.Await.await(Duration.ofSeconds(20),
+                        () -> meters.get("strangler.shadow.store.errors").counter().count() >= 1);
+            } finally {
+                pg.resume();
+            }
+            comparator.compare(exchange("down", 2, "X"));
+            comparator.compare(exchange("down", 3, "X"));
+            store.flush().get(20, TimeUnit.SECONDS);
+        }
+        RouteReport report = new DiffQueries(ds, new NoiseRule(2, 0.05)).report("down", T0.minusSeconds(60), 10);
+        assertThat(report.comparisons()).isEqualTo(2); // the batch written during the outage is lost, and counted
+    }
+
+    @Test
     void deletesRowsPastRetention() throws Exception {
         pg.createDatabase("store_retention");
         DataSource ds = pg.dataSource("store_retention");
