@@ -1,5 +1,7 @@
 package dev.strangler.cli.command;
 
+import dev.strangler.embedded.LocalPostgres;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.cli.CliRun;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code strangler cdc ...} against real databases: exit codes and output (no syncer needed). */
 class CdcCommandsIT {
 
-    private static ShadowTestPostgres pg; // dedupes zonky's binaries on the failsafe class path (see its comment)
+    private static LocalPostgres pg;
     private static String legacyUrl;
     private static String newUrl;
     private static Path mapping;
@@ -27,9 +29,9 @@ class CdcCommandsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = ShadowTestPostgres.start();
-        legacyUrl = pg.createDatabase("cli_legacy");
-        newUrl = pg.createDatabase("cli_new");
+        pg = LocalPostgres.start();
+        legacyUrl = pg.createDatabase("cli_legacy").jdbcUrl("cli_legacy");
+        newUrl = pg.createDatabase("cli_new").jdbcUrl("cli_new");
         exec(legacyUrl, "CREATE TABLE clinic (clinic_id int PRIMARY KEY, name text NOT NULL, code char(1), secret text);"
                 + " INSERT INTO clinic SELECT g, 'c' || g, 'A', 's' FROM generate_series(1, 50) g");
         exec(newUrl, "CREATE TABLE clinics (id int PRIMARY KEY, name text NOT NULL, kind text);"
