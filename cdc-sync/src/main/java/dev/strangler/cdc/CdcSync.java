@@ -6,6 +6,7 @@ import dev.strangler.cdc.apply.ChangeApplier;
 import dev.strangler.cdc.apply.Route;
 import dev.strangler.cdc.apply.SyncMetrics;
 import dev.strangler.cdc.engine.EngineProperties;
+import dev.strangler.cdc.engine.InitialCopy;
 import dev.strangler.cdc.offset.OffsetTable;
 import dev.strangler.legacyadapter.mapping.MappingLoader;
 import dev.strangler.legacyadapter.mapping.ServiceMapping;
@@ -103,6 +104,9 @@ public final class CdcSync implements AutoCloseable {
                 Origins.setUp(apply, config.originName());
                 try {
                     apply.setAutoCommit(false);
+                    if (config.snapshot() && InitialCopy.needed(apply, config.slotName())) {
+                        InitialCopy.run(config, routes, apply, clock);
+                    }
                     runEngine(apply);
                 } finally {
                     apply.rollback();

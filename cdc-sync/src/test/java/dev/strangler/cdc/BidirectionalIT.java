@@ -42,7 +42,11 @@ class BidirectionalIT {
             try (CdcSync forward = CdcSync.start(fwd, registry, Clock.systemUTC());
                     CdcSync reverse = CdcSync.start(rev, registry, Clock.systemUTC())) {
                 await(Duration.ofSeconds(30), () -> count(fresh, "SELECT count(*) FROM appointments") == 200, "snapshot");
-                await(Duration.ofSeconds(30), () -> "ACTIVE".equals(reverse.status().role()), "reverse active");
+                // Changes made before a slot exists are not streamed: write only once both slots stream.
+                await(Duration.ofSeconds(60), () -> count(fresh, "SELECT count(*) FROM pg_replication_slots"
+                        + " WHERE slot_name = 'bi_rev' AND active") == 1, "reverse slot streaming");
+                await(Duration.ofSeconds(60), () -> count(legacy, "SELECT count(*) FROM pg_replication_slots"
+                        + " WHERE slot_name = 'bi_fwd' AND active") == 1, "forward slot streaming");
                 AtomicBoolean writing = new AtomicBoolean(true);
                 Thread a = new Thread(() -> write(legacy, writing, "UPDATE appt SET status_cd = ?, version = version + 1"
                         + " WHERE appt_id = ?", "INSERT INTO appt VALUES (?, 1, 'B', date '2026-03-01', time '08:00', null,"

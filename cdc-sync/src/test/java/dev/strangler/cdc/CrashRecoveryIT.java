@@ -58,12 +58,12 @@ class CrashRecoveryIT {
             writer.start();
             for (int kill = 0; kill < 3; kill++) {
                 long applied = appliedRows();
-                await(Duration.ofSeconds(30), () -> appliedRows() > applied + 200, "syncer applying writes");
+                await(Duration.ofSeconds(60), () -> appliedRows() > applied + 200, "syncer applying writes");
                 child.destroyForcibly().waitFor();
                 child = SyncChild.spawn(src, dst, TestSchemas.mapping(), "cr_fwd");
             }
             long applied = appliedRows();
-            await(Duration.ofSeconds(30), () -> appliedRows() > applied + 200, "restarted syncer applying");
+            await(Duration.ofSeconds(60), () -> appliedRows() > applied + 200, "restarted syncer applying");
             writing.set(false);
             writer.join();
             long lastTx = count(legacy, "SELECT max(version) FROM appt");

@@ -25,6 +25,7 @@ public final class SyncChild {
     static Process spawn(String source, String target, Path mapping, String slot) {
         try {
             return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-Dlogback.configurationFile=" + Path.of("target", "test-classes", "logback-child.xml").toAbsolutePath(),
                     "-cp", System.getProperty("java.class.path"), SyncChild.class.getName(), source, target,
                     mapping.toString(), slot)
                     .redirectErrorStream(true)

@@ -24,7 +24,7 @@ public record DeadLetter(Source source, String reason) {
     }
 
     /** Inserts dead letters in the caller's transaction. */
-    static void insert(Connection c, String slot, List<DeadLetter> letters) throws SQLException {
+    public static void insert(Connection c, String slot, List<DeadLetter> letters) throws SQLException {
         if (letters.isEmpty()) {
             return;
         }
@@ -59,7 +59,7 @@ public record DeadLetter(Source source, String reason) {
      * A reason for a failed statement that names state, table, column and constraint but no
      * values: PostgreSQL's detail lines quote row values, which may be PHI.
      */
-    static String reason(SQLException failure) {
+    public static String reason(SQLException failure) {
         // Batched statements fail with a BatchUpdateException; the server's error is chained behind it.
         SQLException e = failure.getNextException() != null ? failure.getNextException() : failure;
         if (e instanceof PSQLException pe && pe.getServerErrorMessage() != null) {
@@ -75,7 +75,7 @@ public record DeadLetter(Source source, String reason) {
     }
 
     /** Connection-level failures (class 08, admin shutdown 57P) end the batch instead of dead-lettering. */
-    static boolean isConnectionFailure(SQLException e) {
+    public static boolean isConnectionFailure(SQLException e) {
         String s = e.getSQLState();
         return s == null || s.startsWith("08") || s.startsWith("57P") || s.startsWith("55");
     }

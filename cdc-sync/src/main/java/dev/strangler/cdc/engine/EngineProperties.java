@@ -31,7 +31,8 @@ public final class EngineProperties {
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("table.include.list", routes.stream().map(r -> r.sourceTable().replace(".", "\\."))
                 .collect(Collectors.joining(",")));
-        p.setProperty("snapshot.mode", config.snapshot() ? "initial" : "no_data");
+        // The initial copy is ours (InitialCopy, from the slot's exported snapshot): Debezium only streams.
+        p.setProperty("snapshot.mode", "no_data");
         p.setProperty("snapshot.fetch.size", Integer.toString(config.snapshotFetchSize()));
         // Offsets live in the target, written with the rows (exactly-once in effect).
         p.setProperty("offset.storage", TargetOffsetStore.class.getName());

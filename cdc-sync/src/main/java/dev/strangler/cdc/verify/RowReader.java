@@ -78,7 +78,8 @@ public final class RowReader {
         }
     }
 
-    static Map<String, Object> row(ResultSet rs) throws SQLException {
+    /** The current row, as the same Java types the CDC decoder produces. */
+    public static Map<String, Object> row(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
