@@ -20,6 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,11 +94,60 @@ public final class InitialCopy {
                 Math.round(rows / Math.max(s, 1e-3)));
     }
 
+    /** A batch of mapped rows (and rows the mapping rejected) handed from the reader to the writer. */
+    private record Batch(List<Map<String, Object>> rows, List<DeadLetter> dead, boolean last) {
+    }
+
+    /**
+     * Reads and maps on one thread while this thread writes the previous batch to the target, so
+     * the source scan and the target inserts overlap. The queue is small: memory stays at a few batches.
+     */
     private static long copy(Route r, Connection src, Connection target, int fetchSize, String slot) throws SQLException {
+        BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(2);
+        List<String> cols = r.direction() == dev.strangler.cdc.Direction.FORWARD ? r.mapping().newColumns() : null;
+        ExecutorService reader = Executors.newSingleThreadExecutor(t -> new Thread(t, "cdc-copy-" + slot));
+        Future<?> reading = reader.submit(() -> {
+            read(r, src, fetchSize, queue);
+            return null;
+        });
         long n = 0;
+        try {
+            while (true) {
+                Batch b = queue.poll(1, TimeUnit.SECONDS);
+                if (b == null) {
+                    if (reading.isDone()) {
+                        reading.get(); // the reader failed before handing over its last batch
+                        throw new IllegalStateException("initial copy reader of " + r.sourceTable() + " ended early");
+                    }
+                    continue;
+                }
+                List<String> batchCols = cols != null || b.rows().isEmpty() ? cols : List.copyOf(b.rows().get(0).keySet());
+                n += flush(r, batchCols, new ArrayList<>(b.rows()), target, new ArrayList<>(b.dead()), slot);
+                if (b.last()) {
+                    break;
+                }
+            }
+            reading.get();
+            return n;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CdcSyncException("initial copy of " + r.sourceTable() + " interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SQLException se) {
+                throw se;
+            }
+            throw new CdcSyncException("initial copy of " + r.sourceTable() + " failed: " + c, c);
+        } finally {
+            reading.cancel(true);
+            reader.shutdownNow();
+        }
+    }
+
+    private static void read(Route r, Connection src, int fetchSize, BlockingQueue<Batch> queue)
+            throws SQLException, InterruptedException {
         List<DeadLetter> dead = new ArrayList<>();
         List<Map<String, Object>> batch = new ArrayList<>(BATCH);
-        List<String> cols = null;
         try (PreparedStatement ps = src.prepareStatement("SELECT * FROM " + SqlWriter.quoteTable(r.sourceTable()))) {
             ps.setFetchSize(fetchSize);
             try (ResultSet rs = ps.executeQuery()) {
@@ -101,21 +157,19 @@ public final class InitialCopy {
                         continue;
                     }
                     try {
-                        Map<String, Object> t = r.toTarget(row);
-                        cols = cols == null ? List.copyOf(t.keySet()) : cols;
-                        batch.add(t);
+                        batch.add(r.toTarget(row));
                     } catch (MappingFailure e) {
                         dead.add(new DeadLetter(source(r, row), "mapping: " + e.getMessage()));
-                        continue;
                     }
                     if (batch.size() == BATCH) {
-                        n += flush(r, cols, batch, target, dead, slot);
+                        queue.put(new Batch(batch, dead, false));
+                        batch = new ArrayList<>(BATCH);
+                        dead = new ArrayList<>();
                     }
                 }
             }
         }
-        n += flush(r, cols, batch, target, dead, slot);
-        return n;
+        queue.put(new Batch(batch, dead, true));
     }
 
     private static DeadLetter.Source source(Route r, Map<String, Object> sourceRow) {
