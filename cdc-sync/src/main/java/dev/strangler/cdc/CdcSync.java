@@ -107,7 +107,9 @@ public final class CdcSync implements AutoCloseable {
                     if (config.snapshot() && InitialCopy.needed(apply, config.slotName())) {
                         InitialCopy.run(config, routes, apply, clock);
                     }
-                    runEngine(apply);
+                    if (!closed) {
+                        runEngine(apply);
+                    }
                 } finally {
                     apply.rollback();
                     apply.setAutoCommit(true);
