@@ -247,7 +247,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void writeRequest(HttpRequest req) {
         boolean expectContinue = HttpUtil.is100ContinueExpected(req);
-        backend.write(req); // ownership passes to the backend channel
+        backend.write(req, backend.voidPromise()); // ownership passes to the backend channel
         backendFlushPending = true;
         if (expectContinue) {
             flushBackend(); // the client waits for 100 Continue before sending the body
@@ -276,7 +276,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             px.metrics.bytesIn(n);
         }
         boolean last = c instanceof LastHttpContent;
-        backend.write(c); // ownership passes to the backend channel
+        backend.write(c, backend.voidPromise()); // ownership passes to the backend channel
         backendFlushPending = true;
         if (last) {
             requestDone = true;
@@ -332,7 +332,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         HttpContent c = (HttpContent) msg;
         boolean last = c instanceof LastHttpContent;
         if (interim || upgradePending) {
-            ctx.write(c); // ownership passes to the client channel
+            ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
             if (last && upgradePending) {
                 switchToRelay();
             } else if (last) {
@@ -345,7 +345,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (n > 0) {
             px.metrics.bytesOut(n);
         }
-        ctx.write(c); // ownership passes to the client channel
+        ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
         if (last) {
             responseComplete();
         }
@@ -366,7 +366,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backendKeepAlive = HttpUtil.isKeepAlive(resp);
             responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
         }
-        ctx.write(resp); // ownership passes to the client channel
+        // Void promises on relay writes: no promise allocation or listener per write; a failed
+        // write surfaces as exceptionCaught on that channel, which closes it.
+        ctx.write(resp, ctx.voidPromise()); // ownership passes to the client channel
     }
 
     private void responseComplete() {
@@ -493,7 +495,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg); // nowhere to send it
             return;
         }
-        to.write(msg); // ownership passes to the other channel; flushed on read complete
+        to.write(msg, to.voidPromise()); // ownership passes to the other channel; flushed on read complete
         if (to != ctx.channel()) {
             backendFlushPending = true;
         }
