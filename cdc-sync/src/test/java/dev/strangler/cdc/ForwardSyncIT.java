@@ -31,11 +31,11 @@ class ForwardSyncIT {
         legacy = pg.dataSource("fw_legacy", 4);
         target = pg.dataSource("fw_new", 4);
         exec(legacy, "INSERT INTO appt SELECT g, 1000 + g, 'B', date '2026-01-05', time '09:00', 'secret', 'VIDEO', 10.5, 1"
-                + " FROM generate_series(1, 500) g");
+                + " FROM generate_series(1, 600) g");
         exec(legacy, "INSERT INTO appt VALUES (900, 1, 'B', date '2026-01-05', time '09:00', null, 'PHONE', 1, 1)");
         exec(legacy, "INSERT INTO clinic VALUES (1, 'North'), (2, 'South')");
         sync = CdcSync.start(TestSchemas.config(pg, "fw").build(), registry, Clock.systemUTC());
-        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments") == 500
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments") == 600
                 && count(target, "SELECT count(*) FROM clinics") == 2, "snapshot copied");
     }
 

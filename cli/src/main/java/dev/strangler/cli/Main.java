@@ -35,6 +35,8 @@ import picocli.CommandLine.ScopeType;
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,
                 dev.strangler.cli.command.DemoCommand.class,
+                dev.strangler.cli.command.SampleCommand.class,
+                dev.strangler.cli.command.CdcCommand.class,
         })
 public final class Main {
 

@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DemoSettings settings = new DemoSettings(port, adminPort, noTraffic ? 0 : rps, patients, physicians, data);
         long t0 = System.nanoTime();
-        out.println("strangler demo: starting (embedded PostgreSQL, monolith, appointments service, proxy)...");
+        out.println("strangler demo: starting (embedded PostgreSQL, monolith, appointments service, CDC, proxy)...");
         out.flush();
         Demo demo = Demo.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -70,10 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         printReady(out, demo, (System.nanoTime() - t0) / 1_000_000);
         // A heartbeat line, so a user can see the simulated traffic flowing (and errors if any).
         while (!stopped.await(STATUS_EVERY_SECONDS, TimeUnit.SECONDS)) {
-            if (!noTraffic) {
-                out.printf("traffic: %s%n", demo.trafficCounts());
-                out.flush();
-            }
+            out.printf("%s%s%n", noTraffic ? "" : "traffic: " + demo.trafficCounts() + " | ", demo.cdcSummary());
+            out.flush();
         }
         return 0;
     }

@@ -34,6 +34,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // The connect listener runs before channelActive, and a read() requested there can be lost
+        // (seen with epoll); asking again here guarantees the response (or a close) is noticed.
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrontendHandler f = frontend;
         if (f != null) {

@@ -461,6 +461,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         headerTimeout.expectRequest();
         drainInbox();
+        maybeRead(); // may run outside a read cycle (timeouts, connect failures): resume reading here
     }
 
     private void switchToRelay() {
