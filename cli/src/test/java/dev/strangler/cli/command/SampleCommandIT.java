@@ -19,7 +19,8 @@ class SampleCommandIT {
      */
     @Test
     void startsEachAppOnItsDatabaseAndSeedsTheMonolith() throws Exception {
-        try (ShadowTestPostgres pg = ShadowTestPostgres.start()) {
+        ShadowTestPostgres pg = ShadowTestPostgres.start();
+        try {
             CliRun.Result monolith = new CliRun(home).run("sample", "monolith", "--db", pg.createDatabase("legacy"),
                     "--patients", "200", "--physicians", "10", "--once");
             CliRun.Result appointments = new CliRun(home).run("sample", "appointments", "--db",
@@ -34,6 +35,8 @@ class SampleCommandIT {
             assertThat(appointments.out()).contains("appointments listening on http://127.0.0.1:");
             assertThat(video.exit()).as(video.toString()).isZero();
             assertThat(video.out()).contains("video-sessions listening on http://127.0.0.1:");
+        } finally {
+            pg.close();
         }
     }
 
