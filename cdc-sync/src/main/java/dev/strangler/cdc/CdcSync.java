@@ -1,5 +1,6 @@
 package dev.strangler.cdc;
 
+import dev.strangler.cdc.admin.Ownership;
 import dev.strangler.cdc.apply.BatchHandler;
 import dev.strangler.cdc.apply.ChangeApplier;
 import dev.strangler.cdc.apply.Route;
@@ -53,6 +54,7 @@ public final class CdcSync implements AutoCloseable {
     private volatile String lastError;
     private volatile ChangeApplier applier;
     private volatile long retainedWal = -1;
+    private volatile Map<String, Ownership.Owner> owners = Map.of();
     private boolean walWarned;
 
     private CdcSync(CdcSyncConfig config, ServiceMapping mapping, MeterRegistry registry, Clock clock) {
@@ -83,6 +85,7 @@ public final class CdcSync implements AutoCloseable {
         log.info("starting CDC sync {}", config);
         sync.supervisor.start();
         sync.walMonitor.scheduleWithFixedDelay(sync::checkRetainedWal, 0, 10, TimeUnit.SECONDS);
+        sync.walMonitor.scheduleWithFixedDelay(sync::refreshOwners, 2, 2, TimeUnit.SECONDS);
         return sync;
     }
 
@@ -142,7 +145,9 @@ public final class CdcSync implements AutoCloseable {
     }
 
     private void runEngine(Connection apply) {
-        ChangeApplier a = new ChangeApplier(config.slotName(), config.direction().id(), routes, apply, metrics, clock);
+        refreshOwners();
+        ChangeApplier a = new ChangeApplier(config.slotName(), config.direction().id(), routes, apply, metrics, clock,
+                r -> owners.getOrDefault(r.mapping().newTable(), Ownership.Owner.BOTH).syncs(config.direction()));
         applier = a;
         CompletableFuture<Void> done = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -193,6 +198,11 @@ public final class CdcSync implements AutoCloseable {
                 a == null ? Map.of() : a.stoppedTables(), lastError);
     }
 
+    /** Data ownership as this syncer last read it (new-side table → owner; absent = both). */
+    public Map<String, Ownership.Owner> owners() {
+        return owners;
+    }
+
     /** The meters of this syncer (lag timer etc.). */
     public SyncMetrics metrics() {
         return metrics;
@@ -217,6 +227,15 @@ public final class CdcSync implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             log.debug("slot {}: retained WAL check failed: {}", config.slotName(), e.getMessage());
+        }
+    }
+
+    /** Ownership is control-plane state; re-read every 2 s so `cdc owner` takes effect without a restart. */
+    private void refreshOwners() {
+        try {
+            owners = Ownership.owners(config.controlJdbcUrl());
+        } catch (CdcSyncException e) {
+            log.warn("slot {}: data ownership unavailable, keeping the last known: {}", config.slotName(), e.getMessage());
         }
     }
 

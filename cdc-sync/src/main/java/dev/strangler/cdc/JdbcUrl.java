@@ -50,9 +50,11 @@ public record JdbcUrl(String host, int port, String database, String user, Strin
 
     /**
      * Opens an apply connection: strings are sent untyped ({@code stringtype=unspecified}) so the
-     * server casts them to the column's type (numeric, uuid, json, enums arrive from Debezium as text).
+     * server casts them to the column's type (numeric, uuid, json, enums arrive from Debezium as text),
+     * and batched inserts are rewritten into multi-row statements.
      */
     public static Connection connectForApply(String url) throws SQLException {
-        return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "stringtype=unspecified");
+        return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?")
+                + "stringtype=unspecified&reWriteBatchedInserts=true");
     }
 }

@@ -31,11 +31,11 @@ class ForwardSyncIT {
         legacy = pg.dataSource("fw_legacy", 4);
         target = pg.dataSource("fw_new", 4);
         exec(legacy, "INSERT INTO appt SELECT g, 1000 + g, 'B', date '2026-01-05', time '09:00', 'secret', 'VIDEO', 10.5, 1"
-                + " FROM generate_series(1, 500) g");
+                + " FROM generate_series(1, 600) g");
         exec(legacy, "INSERT INTO appt VALUES (900, 1, 'B', date '2026-01-05', time '09:00', null, 'PHONE', 1, 1)");
         exec(legacy, "INSERT INTO clinic VALUES (1, 'North'), (2, 'South')");
         sync = CdcSync.start(TestSchemas.config(pg, "fw").build(), registry, Clock.systemUTC());
-        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments") == 500
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments") == 600
                 && count(target, "SELECT count(*) FROM clinics") == 2, "snapshot copied");
     }
 
@@ -64,7 +64,7 @@ class ForwardSyncIT {
                 UPDATE clinic SET name = 'North-East' WHERE clinic_id = 1;
                 COMMIT;
                 """);
-        await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM clinics WHERE name = 'North-East'") == 1,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM clinics WHERE name = 'North-East'") == 1,
                 "update streamed");
         // The whole source transaction is visible at once: the clinic rename came with the rest.
         assertThat(rows(target, "SELECT status, version FROM appointments WHERE id = 2")).containsExactly("CANCELLED|2");
@@ -77,14 +77,14 @@ class ForwardSyncIT {
     @Test
     void rowLeavingTheFilterLeavesTheTarget() {
         exec(legacy, "UPDATE appt SET kind = 'PHONE' WHERE appt_id = 10");
-        await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 10") == 0,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 10") == 0,
                 "filtered row removed");
     }
 
     @Test
     void statusShowsActiveSlotPositionAndEmptyDeadLetters() {
         exec(legacy, "UPDATE appt SET fee = 11 WHERE appt_id = 20");
-        await(Duration.ofSeconds(10), () -> sync.status().lagMs() >= 0, "a streamed change applied");
+        await(Duration.ofSeconds(30), () -> sync.status().lagMs() >= 0, "a streamed change applied");
         CdcStatus s = sync.status();
         assertThat(s.role()).isEqualTo("ACTIVE");
         assertThat(s.slot()).isEqualTo("fw_fwd");

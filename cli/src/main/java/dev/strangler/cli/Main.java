@@ -34,7 +34,9 @@ import picocli.CommandLine.ScopeType;
                 CompletionCommand.class,
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,
+                dev.strangler.cli.command.DemoCommand.class,
                 dev.strangler.cli.command.SampleCommand.class,
+                dev.strangler.cli.command.CdcCommand.class,
         })
 public final class Main {
 

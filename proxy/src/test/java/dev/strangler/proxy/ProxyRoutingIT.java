@@ -45,7 +45,7 @@ class ProxyRoutingIT {
     @Test
     void splitsRequestsWithoutKeyByWeight() throws Exception {
         int toTarget = 0;
-        int n = 2000;
+        int n = 1000;
         for (int i = 0; i < n; i++) {
             HttpResponse<String> r = get(proxy.port(), "/api/appointments/" + i);
             assertThat(r.statusCode()).isEqualTo(200);
@@ -53,17 +53,17 @@ class ProxyRoutingIT {
                 toTarget++;
             }
         }
-        // 20% target; binomial sd at n=2000 is ~0.9 percentage points, so 4 points is > 4 sd.
-        assertThat(toTarget / (double) n).isBetween(0.16, 0.24);
+        // 20% target; binomial sd at n=1000 is ~1.3 percentage points, so 5 points is ~4 sd.
+        assertThat(toTarget / (double) n).isBetween(0.15, 0.25);
         assertThat(get(proxy.port(), "/other").headers().firstValue("X-Backend")).hasValue("monolith");
     }
 
     @Test
     void keepsEachPatientOnOneBackendAndOnlyMovesThemForwardWhenWeightRises() throws Exception {
         Map<String, String> first = new HashMap<>();
-        for (int p = 0; p < 200; p++) {
+        for (int p = 0; p < 100; p++) {
             String patient = "patient-" + p;
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 String backend = get(proxy.port(), "/api/appointments", "X-Patient-Id", patient)
                         .headers().firstValue("X-Backend").orElseThrow();
                 assertThat(first.putIfAbsent(patient, backend)).isIn(null, backend);

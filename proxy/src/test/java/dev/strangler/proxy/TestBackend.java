@@ -101,7 +101,7 @@ final class TestBackend implements AutoCloseable {
                 requests.incrementAndGet();
                 lastHeaders.set(req.headers().copy());
                 lastUri.set(req.uri());
-                if (req.uri().startsWith("/close")) {
+                if (req.uri().contains("/close")) {
                     ctx.close();
                     return;
                 }
@@ -116,15 +116,18 @@ final class TestBackend implements AutoCloseable {
 
         private void respond(ChannelHandlerContext ctx, HttpRequest req) {
             String uri = req.uri();
-            if (uri.startsWith("/slow")) {
+            if (uri.contains("/slow")) {
                 return;
             }
-            if (uri.startsWith("/ws")) {
+            if (uri.contains("/ws")) {
                 var factory = new WebSocketServerHandshakerFactory("ws://localhost/ws", null, false);
                 var full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, Unpooled.EMPTY_BUFFER,
                         req.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
                 handshaker = factory.newHandshaker(full);
                 handshaker.handshake(ctx.channel(), full);
+                // clients split long messages into frames; echo whole messages
+                ctx.pipeline().addBefore(ctx.name(), "ws-aggregator",
+                        new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20));
                 openWebSockets.put(ctx.channel(), true);
                 ctx.channel().closeFuture().addListener(f -> openWebSockets.remove(ctx.channel()));
                 return;
@@ -137,7 +140,7 @@ final class TestBackend implements AutoCloseable {
             }
             byte[] body = n.toString().getBytes(StandardCharsets.UTF_8);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (uri.startsWith("/chunked")) {
+            if (uri.contains("/chunked")) {
                 var head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked").set("X-Backend", name);
                 ctx.write(head);

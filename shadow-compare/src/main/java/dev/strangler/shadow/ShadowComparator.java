@@ -1,6 +1,7 @@
 package dev.strangler.shadow;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import dev.strangler.shadow.redact.RedactionConfig;
 import dev.strangler.shadow.redact.Redactor;
 import dev.strangler.shadow.store.ComparisonRecord;
 import dev.strangler.shadow.store.ComparisonSink;
+import dev.strangler.shadow.store.DiffQueries;
 import dev.strangler.shadow.store.Evidence;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +64,7 @@ public final class ShadowComparator implements AutoCloseable {
     private final AtomicReference<Map<String, CompiledRoute>> routes = new AtomicReference<>(Map.of());
     private final ComparisonSink sink;
     private final EvidenceRedactor evidenceRedactor;
+    private final Redactor redactor;
     private final EvidenceSampler sampler;
     private final NoiseLearner noise;
     private final ShadowMetrics metrics;
@@ -74,8 +77,8 @@ public final class ShadowComparator implements AutoCloseable {
         this.sink = requireNonNull(b.sink, "sink");
         this.clock = requireNonNull(b.clock, "clock");
         MeterRegistry meters = requireNonNull(b.meters, "meters");
-        this.evidenceRedactor = new EvidenceRedactor(new Redactor(requireNonNull(b.redaction, "redaction")),
-                config.maxEvidenceBodyBytes());
+        this.redactor = new Redactor(requireNonNull(b.redaction, "redaction"));
+        this.evidenceRedactor = new EvidenceRedactor(redactor, config.maxEvidenceBodyBytes());
         this.sampler = new EvidenceSampler(config.evidencePerFieldPerMinute());
         this.noise = new NoiseLearner(new NoiseRule(config.noiseRelativeThreshold(), config.noiseAbsoluteThreshold()));
         this.metrics = new ShadowMetrics(meters, noise);
@@ -122,6 +125,19 @@ public final class ShadowComparator implements AutoCloseable {
         return r == null ? Optional.empty() : Optional.of(r.config());
     }
 
+    /**
+     * Seeds noise learning of every configured route from the diff store (counters since
+     * {@code window} ago), so known noise stays discounted across restarts. Blocking (JDBC):
+     * call once at start, before traffic.
+     */
+    public void seedNoise(DiffQueries queries, Duration window) {
+        Instant since = clock.instant().minus(window);
+        for (String route : routes.get().keySet()) {
+            DiffQueries.NoiseCounts counts = queries.noiseCounts(route, since);
+            noise.seed(route, counts.primaryPairs(), counts.comparisons(), counts.fields());
+        }
+    }
+
     /** Live noise statistics (also behind {@code strangler.shadow.noise.fields}). */
     public NoiseLearner noise() {
         return noise;
@@ -135,6 +151,10 @@ public final class ShadowComparator implements AutoCloseable {
      */
     public boolean submit(ShadowExchange exchange) {
         requireNonNull(exchange, "exchange");
+        if (!routes.get().containsKey(exchange.routeId())) {
+            metrics.unknownRouteDrops.increment();
+            return false;
+        }
         try {
             workers.execute(() -> compareSafely(exchange));
             return true;
@@ -164,10 +184,10 @@ public final class ShadowComparator implements AutoCloseable {
         List<String> pairFields = List.of();
         ShadowResponse second = exchange.secondPrimary();
         if (second != null && !second.bodyTruncated()) {
-            pairFields = fields(route.diff().diff(exchange.primary(), second, false));
+            pairFields = fields(safe(route.diff().diff(exchange.primary(), second, false)));
             noise.recordPrimaryPair(exchange.routeId(), pairFields);
         }
-        List<Difference> differences = route.diff().diff(exchange.primary(), exchange.shadow(), true);
+        List<Difference> differences = safe(route.diff().diff(exchange.primary(), exchange.shadow(), true));
         List<String> fields = fields(differences);
         noise.recordShadowComparison(exchange.routeId(), fields);
         List<String> noiseFields = new ArrayList<>();
@@ -197,6 +217,20 @@ public final class ShadowComparator implements AutoCloseable {
             metrics.count(exchange.routeId(), ComparisonResult.ERROR);
             log.warn("shadow comparison failed on route {}: {}", exchange.routeId(), e.getClass().getName());
         }
+    }
+
+    /** Pointers name object keys, which may be e-mails or SSNs: hash those before counting or storing. */
+    private List<Difference> safe(List<Difference> differences) {
+        List<Difference> out = null;
+        for (int i = 0; i < differences.size(); i++) {
+            Difference d = differences.get(i);
+            String pointer = redactor.redactPointer(d.pointer());
+            if (!pointer.equals(d.pointer())) {
+                out = out == null ? new ArrayList<>(differences) : out;
+                out.set(i, new Difference(pointer, d.kind()));
+            }
+        }
+        return out == null ? differences : out;
     }
 
     private static List<String> fields(List<Difference> differences) {

@@ -54,6 +54,7 @@ class PhiLeakIT {
     }
 
     @Test
+    @SuppressWarnings("try") // close() mid-block: finish queued comparisons before flushing
     void noPhiInStoreLogsOrMetrics() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -67,7 +68,7 @@ class PhiLeakIT {
         String patient = "{\"patient\":{\"firstName\":\"Jane\",\"lastName\":\"Doe\",\"ssn\":\"123-45-6789\","
                 + "\"email\":\"jane.doe@example.com\",\"phone\":\"555-867-5309\",\"dob\":\"1984-03-07\","
                 + "\"address\":\"42 Elm Street\",\"mrn\":\"MRN-778899\"},\"note\":\"Jane Doe, 123-45-6789, call 555-867-5309\","
-                + "\"status\":\"%s\"}";
+                + "\"status\":\"%s\",\"contacts\":{\"jane.doe@example.com\":{\"ok\":\"%s\"}}}";
         try {
             try (DiffStore store = new DiffStore(ds, DiffStoreConfig.defaults(), Clock.systemUTC(), meters);
                  ShadowComparator comparator = ShadowComparator.builder().meters(meters).sink(store)
@@ -79,21 +80,22 @@ class PhiLeakIT {
                             .request("POST", "/patients/123-45-6789/notes", "email=jane.doe%40example.com&name=Jane+Doe&dob=1984-03-07")
                             .requestHeaders(HttpHeaders.builder().add("Authorization", "Bearer MRN-778899")
                                     .add("X-Patient-Name", "Jane Doe").add("Content-Type", "application/json").build())
-                            .requestBody(String.format(patient, "NEW").getBytes(StandardCharsets.UTF_8))
-                            .primary(json(String.format(patient, "BOOKED")))
-                            .secondPrimary(json(String.format(patient, "BOOKED").replace("Jane\"", "Jane \"")))
-                            .shadow(json(String.format(patient, "CANCELLED").replace("42 Elm", "43 Elm"))).build();
+                            .requestBody(String.format(patient, "NEW", "NEW").getBytes(StandardCharsets.UTF_8))
+                            .primary(json(String.format(patient, "BOOKED", "yes")))
+                            .secondPrimary(json(String.format(patient, "BOOKED", "yes").replace("Jane\"", "Jane \"")))
+                            .shadow(json(String.format(patient, "CANCELLED", "no").replace("42 Elm", "43 Elm"))).build();
                     assertThat(comparator.submit(mismatch)).isTrue();
                 }
                 comparator.submit(ShadowExchange.builder("patients").request("GET", "/patients/jane.doe@example.com", "")
-                        .primary(json(String.format(patient, "X"))).shadowFailed(ShadowOutcome.TIMEOUT).build());
+                        .primary(json(String.format(patient, "X", "X"))).shadowFailed(ShadowOutcome.TIMEOUT).build());
                 comparator.close();
                 store.flush().get(10, TimeUnit.SECONDS);
             }
 
             List<String> stored = allStoredText(ds);
             assertThat(stored).as("stored text").isNotEmpty();
-            assertThat(String.join("\n", stored)).contains("hmac:").contains("CANCELLED");
+            assertThat(String.join("\n", stored)).contains("hmac:").contains("CANCELLED")
+                    .contains("/contacts/hmac:"); // a PHI object key is hashed inside the pointer too
             for (String value : stored) {
                 assertThat(value).as("a stored value").doesNotContain(PHI);
             }

@@ -130,8 +130,9 @@ class ShadowComparatorTest {
     void unknownRoutesAreDroppedAndCounted() {
         try (ShadowComparator c = comparator().build()) {
             assertThat(c.compare(exchange("nope", "{}", "{}"))).isNull();
+            assertThat(c.submit(exchange("nope", "{}", "{}"))).isFalse();
         }
-        assertThat(meters.get("strangler.shadow.drops").tag("stage", "unknown_route").counter().count()).isEqualTo(1);
+        assertThat(meters.get("strangler.shadow.drops").tag("stage", "unknown_route").counter().count()).isEqualTo(2);
         assertThat(records).isEmpty();
     }
 

@@ -45,12 +45,19 @@ public final class ChangeApplier {
     private final Map<String, String> stopped = new ConcurrentHashMap<>();
     private final SyncMetrics metrics;
     private final Clock clock;
+    private final java.util.function.Predicate<Route> owned;
     private long windowStartNanos = System.nanoTime();
     private long windowRows;
     private volatile double rowsPerSecond;
     private volatile long appliedLsn;
 
-    public ChangeApplier(String slot, String direction, List<Route> routes, Connection conn, SyncMetrics metrics, Clock clock) {
+    /**
+     * @param owned whether this direction applies a route's changes now (data ownership); changes of
+     *              a table this direction does not sync are skipped and counted
+     */
+    public ChangeApplier(String slot, String direction, List<Route> routes, Connection conn, SyncMetrics metrics, Clock clock,
+            java.util.function.Predicate<Route> owned) {
+        this.owned = owned;
         this.slot = slot;
         this.direction = direction;
         this.conn = conn;
@@ -101,8 +108,10 @@ public final class ChangeApplier {
                     streamedTxTs.put(d.txId(), d.sourceTsMicros());
                 }
                 Route route = bySource.get(d.table());
-                if (route != null) {
+                if (route != null && owned.test(route)) {
                     toOp(route, d, ops, dead);
+                } else if (route != null) {
+                    metrics.skippedNotOwner();
                 }
             }
         }

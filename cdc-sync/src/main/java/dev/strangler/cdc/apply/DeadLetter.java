@@ -59,7 +59,9 @@ public record DeadLetter(Source source, String reason) {
      * A reason for a failed statement that names state, table, column and constraint but no
      * values: PostgreSQL's detail lines quote row values, which may be PHI.
      */
-    static String reason(SQLException e) {
+    static String reason(SQLException failure) {
+        // Batched statements fail with a BatchUpdateException; the server's error is chained behind it.
+        SQLException e = failure.getNextException() != null ? failure.getNextException() : failure;
         if (e instanceof PSQLException pe && pe.getServerErrorMessage() != null) {
             ServerErrorMessage m = pe.getServerErrorMessage();
             String msg = m.getMessage() == null ? "" : m.getMessage().replaceAll(":\\s*\".*$", "");

@@ -32,24 +32,28 @@ public final class SqlWriter {
     /**
      * Inserts or updates {@code rows} (all with the columns {@code cols}). With a version column,
      * an existing row is only overwritten by a newer version (or an equal one when {@code winsTies}).
+     *
+     * <p>One single-row statement, batched: its text never changes, so the server plan is reused
+     * for small batches, and the apply connection's {@code reWriteBatchedInserts=true} turns large
+     * batches (snapshots) into multi-row inserts.
      */
     public static int upsert(Connection c, String table, List<String> cols, List<String> keyCols, String versionCol,
             boolean winsTies, List<Map<String, Object>> rows) throws SQLException {
-        int perStatement = Math.max(1, MAX_PARAMS / cols.size());
-        int n = 0;
-        for (int from = 0; from < rows.size(); from += perStatement) {
-            List<Map<String, Object>> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
-            try (PreparedStatement ps = c.prepareStatement(upsertSql(table, cols, keyCols, versionCol, winsTies, chunk.size()))) {
-                int i = 1;
-                for (Map<String, Object> row : chunk) {
-                    for (String col : cols) {
-                        bind(ps, i++, row.get(col));
-                    }
-                }
-                n += ps.executeUpdate();
-            }
+        if (rows.size() >= CopyUpsert.MIN_ROWS) {
+            CopyUpsert.upsert(c, table, cols, keyCols, versionCol, winsTies, rows);
+            return rows.size();
         }
-        return n;
+        try (PreparedStatement ps = c.prepareStatement(upsertSql(table, cols, keyCols, versionCol, winsTies, 1))) {
+            for (Map<String, Object> row : rows) {
+                int i = 1;
+                for (String col : cols) {
+                    bind(ps, i++, row.get(col));
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return rows.size();
     }
 
     static String upsertSql(String table, List<String> cols, List<String> keyCols, String versionCol, boolean winsTies,

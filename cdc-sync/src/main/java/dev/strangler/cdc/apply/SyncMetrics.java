@@ -17,6 +17,7 @@ public final class SyncMetrics {
     private final Timer lag;
     private final Counter rows;
     private final Counter dlq;
+    private final Counter skipped;
     private final AtomicLong lastLagMs = new AtomicLong(-1);
     private final AtomicLong retainedWal = new AtomicLong(-1);
 
@@ -26,6 +27,9 @@ public final class SyncMetrics {
                 .tags(tags).publishPercentiles(0.5, 0.99).register(registry);
         rows = Counter.builder("strangler.cdc.rows.applied").tags(tags).register(registry);
         dlq = Counter.builder("strangler.cdc.dlq.records").tags(tags).register(registry);
+        skipped = Counter.builder("strangler.cdc.skipped.not.owner")
+                .description("changes not applied because the table's owner excludes this direction").tags(tags)
+                .register(registry);
         Gauge.builder("strangler.cdc.slot.retained.wal", retainedWal, AtomicLong::get).baseUnit("bytes").tags(tags)
                 .register(registry);
         Gauge.builder("strangler.cdc.lag.last", lastLagMs, AtomicLong::get).baseUnit("milliseconds").tags(tags)
@@ -45,6 +49,10 @@ public final class SyncMetrics {
         if (n > 0) {
             dlq.increment(n);
         }
+    }
+
+    void skippedNotOwner() {
+        skipped.increment();
     }
 
     public void retainedWal(long bytes) {

@@ -64,6 +64,10 @@ public final class Verifier {
         try (Connection src = JdbcUrl.connect(authoritativeUrl); Connection dst = JdbcUrl.connectForApply(checkedUrl)) {
             src.setReadOnly(true);
             src.setAutoCommit(false); // cursors (fetch size) need a transaction
+            if (repair) {
+                // Repairs are tagged like syncer writes, so the opposite direction does not echo them.
+                dev.strangler.cdc.admin.AdminOrigin.setUp(dst, "strangler_repair");
+            }
             dst.setAutoCommit(false);
             long rows = 0;
             long chunks = 0;
@@ -98,6 +102,10 @@ public final class Verifier {
             }
             dst.commit();
             src.commit();
+            if (repair) {
+                dst.setAutoCommit(true);
+                dev.strangler.cdc.admin.AdminOrigin.reset(dst);
+            }
             return new Report(rows, chunks, differing, List.copyOf(mismatches), repaired);
         } catch (SQLException e) {
             throw new CdcSyncException("verify failed: SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), e);
@@ -139,7 +147,10 @@ public final class Verifier {
             return route.mapping().newColumns();
         }
         List<String> cols = new ArrayList<>(route.mapping().legacyKeyColumns());
-        route.mapping().columns().forEach(c -> cols.addAll(c.legacyColumns()));
+        // Columns the reverse direction writes (a timestamp's fallback column is only read).
+        route.mapping().columns().forEach(c -> cols.addAll(
+                c instanceof dev.strangler.legacyadapter.mapping.ColumnMapping.TimestampInZone t
+                        ? List.of(t.legacyColumn()) : c.legacyColumns()));
         return cols;
     }
 

@@ -18,8 +18,6 @@ public final class ShadowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("strangler shadow: missing subcommand (expected: report, diffs or replay)");
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return CommandLine.ExitCode.USAGE;
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (expected: report, diffs or replay)");
     }
 }

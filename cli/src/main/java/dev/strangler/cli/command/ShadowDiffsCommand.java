@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.cli.OutputOptions;
 import dev.strangler.shadow.diff.Difference;
 import dev.strangler.shadow.store.DiffQueries;
+import dev.strangler.shadow.store.DiffStoreException;
 import dev.strangler.shadow.store.EvidenceSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +29,9 @@ public final class ShadowDiffsCommand implements Callable<Integer> {
     @Mixin
     ShadowOptions options;
 
+    @Mixin
+    OutputOptions output;
+
     @Parameters(index = "0", paramLabel = "ROUTE", description = "route id")
     String route;
 
@@ -44,8 +49,8 @@ public final class ShadowDiffsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (HikariDataSource ds = options.dataSource()) {
             List<EvidenceSummary> examples = new DiffQueries(ds, options.noiseRule()).examples(route, field, limit);
-            if (options.output == ShadowOptions.Output.json) {
-                out.println(options.json().writeValueAsString(examples));
+            if (output.isJson()) {
+                output.printJson(options.tree(examples));
             } else if (examples.isEmpty()) {
                 out.println("no stored examples for route " + route + (field == null ? "" : " and field " + field));
             } else {
@@ -59,8 +64,8 @@ public final class ShadowDiffsCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (Exception e) {
-            return options.fail(spec.commandLine().getErr(), e);
+        } catch (DiffStoreException e) {
+            throw ShadowOptions.failure(e);
         }
     }
 }

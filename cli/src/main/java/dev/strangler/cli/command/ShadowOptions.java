@@ -1,30 +1,25 @@
 package dev.strangler.cli.command;
 
-import java.io.PrintWriter;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.cli.CliException;
+import dev.strangler.shadow.store.DiffStoreException;
 import dev.strangler.shadow.noise.NoiseRule;
 import picocli.CommandLine.Option;
 
-/** Options every {@code strangler shadow} subcommand takes: where the diff store is, how to print. */
+/** Options every {@code strangler shadow} subcommand takes: where the diff store is. */
 final class ShadowOptions {
-
-    /** Output formats. */
-    enum Output { text, json }
 
     @Option(names = "--diff-db", paramLabel = "JDBC_URL", defaultValue = "${env:STRANGLER_DIFF_DB}",
             description = "JDBC URL of the diff store (default: $STRANGLER_DIFF_DB), e.g. "
                     + "jdbc:postgresql://db:5432/strangler?user=sre&password=...")
     String diffDb;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-            description = "text or json (default: ${DEFAULT-VALUE})")
-    Output output;
 
     @Option(names = "--noise-relative-threshold", defaultValue = "2.0", hidden = true)
     double noiseRelative;
@@ -39,10 +34,10 @@ final class ShadowOptions {
     /** A small pool on the diff store; the caller closes it. */
     HikariDataSource dataSource() {
         if (diffDb == null || diffDb.isBlank()) {
-            throw new IllegalArgumentException("--diff-db: missing (expected: a JDBC URL, or set STRANGLER_DIFF_DB)");
+            throw CliException.usage("--diff-db: missing (expected: a JDBC URL, or set STRANGLER_DIFF_DB)");
         }
         if (!diffDb.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("--diff-db: " + masked() + " (expected: jdbc:postgresql://host:port/db)");
+            throw CliException.usage("--diff-db: " + masked() + " (expected: jdbc:postgresql://host:port/db)");
         }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(diffDb);
@@ -52,7 +47,7 @@ final class ShadowOptions {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("diff store unreachable at " + masked() + ": " + rootMessage(e), e);
+            throw CliException.failure("diff store unreachable at " + masked() + ": " + rootMessage(e), e);
         }
     }
 
@@ -61,19 +56,19 @@ final class ShadowOptions {
         return diffDb == null ? "" : diffDb.replaceAll("(?i)(password=)[^&]*", "$1****");
     }
 
-    ObjectMapper json() {
+    /** {@code value} as a JSON tree with ISO-8601 instants, for {@code OutputOptions.printJson}. */
+    JsonNode tree(Object value) {
         return new ObjectMapper().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).valueToTree(value);
+    }
+
+    /** A diff store failure as the CLI's one-line failure (exit 1). */
+    static CliException failure(DiffStoreException e) {
+        return CliException.failure(e.getMessage(), e);
     }
 
     static String pct(double ratio) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * ratio);
-    }
-
-    /** One line on stderr, no stack trace; returns the exit code 1. */
-    int fail(PrintWriter err, Exception e) {
-        err.println("strangler shadow: " + rootMessage(e));
-        return 1;
     }
 
     static String rootMessage(Throwable e) {

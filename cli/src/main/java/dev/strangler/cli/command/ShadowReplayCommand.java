@@ -1,5 +1,6 @@
 package dev.strangler.cli.command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,13 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.cli.CliException;
+import dev.strangler.cli.OutputOptions;
 import dev.strangler.legacy.normalize.NormalizerRegistry;
 import dev.strangler.shadow.Durations;
 import dev.strangler.shadow.ShadowReplayer;
 import dev.strangler.shadow.ShadowRouteConfig;
 import dev.strangler.shadow.diff.Difference;
 import dev.strangler.shadow.store.DiffQueries;
+import dev.strangler.shadow.store.DiffStoreException;
 import dev.strangler.shadow.store.Evidence;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +42,9 @@ public final class ShadowReplayCommand implements Callable<Integer> {
     @Mixin
     ShadowOptions options;
 
+    @Mixin
+    OutputOptions output;
+
     @Parameters(index = "0", paramLabel = "DIFF_ID", description = "example id from `strangler shadow diffs`")
     long id;
 
@@ -49,9 +58,8 @@ public final class ShadowReplayCommand implements Callable<Integer> {
     String timeout;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Duration perRequest;
         try {
             perRequest = Durations.parse(timeout);
@@ -60,22 +68,17 @@ public final class ShadowReplayCommand implements Callable<Integer> {
         }
         try (HikariDataSource ds = options.dataSource()) {
             DiffQueries queries = new DiffQueries(ds, options.noiseRule());
-            Optional<Evidence> found = queries.evidence(id);
-            if (found.isEmpty()) {
-                err.println("strangler shadow: evidence " + id + " not found (expired or never stored; list ids with `strangler shadow diffs ROUTE`)");
-                return 1;
-            }
-            Evidence evidence = found.get();
+            Evidence evidence = queries.evidence(id).orElseThrow(() -> CliException.failure("evidence " + id
+                    + " not found (expired or never stored; list ids with `strangler shadow diffs ROUTE`)"));
             if (!evidence.replayable()) {
-                err.println("strangler shadow: evidence " + id + " cannot be replayed: redaction changed "
+                throw CliException.failure("evidence " + id + " cannot be replayed: redaction changed "
                         + String.join(", ", evidence.requestRedactions()) + " of the request");
-                return 1;
             }
-            ShadowRouteConfig route = routeConfig(queries, evidence.route(), err);
+            ShadowRouteConfig route = routeConfig(queries, evidence.route(), spec.commandLine().getErr());
             ShadowReplayer.Result result = new ShadowReplayer(HttpClient.newBuilder().connectTimeout(perRequest).build(),
                     perRequest, NormalizerRegistry.empty()).replay(evidence, route, legacyUrl, targetUrl);
-            if (options.output == ShadowOptions.Output.json) {
-                out.println(options.json().writeValueAsString(result));
+            if (output.isJson()) {
+                output.printJson(options.tree(result));
             } else {
                 out.printf("replayed #%d %s on route %s: primary %d, shadow %d%n", id, evidence.requestLine(),
                         evidence.route(), result.primaryStatus(), result.shadowStatus());
@@ -84,24 +87,29 @@ public final class ShadowReplayCommand implements Callable<Integer> {
                 for (Difference d : result.now()) {
                     out.printf("      %-8s %s%n", d.kind(), d.pointer());
                 }
+                out.flush();
             }
-            out.flush();
             return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return options.fail(err, e);
-        } catch (Exception e) {
-            return options.fail(err, e);
+        } catch (DiffStoreException e) {
+            throw ShadowOptions.failure(e);
+        } catch (IOException e) {
+            throw CliException.failure("replaying evidence " + id + ": " + ShadowOptions.rootMessage(e)
+                    + " (expected: both --legacy-url and --target-url reachable)", e);
         }
     }
 
-    private static ShadowRouteConfig routeConfig(DiffQueries queries, String route, PrintWriter err) throws Exception {
+    private static ShadowRouteConfig routeConfig(DiffQueries queries, String route, PrintWriter err) {
         Optional<String> json = queries.routeConfigJson(route);
         if (json.isEmpty()) {
             err.println("note: no stored settings for route " + route + "; comparing with defaults");
             return ShadowRouteConfig.defaults(route);
         }
-        ShadowRouteConfig config = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.get(), ShadowRouteConfig.class);
+        ShadowRouteConfig config;
+        try {
+            config = new ObjectMapper().readValue(json.get(), ShadowRouteConfig.class);
+        } catch (JsonProcessingException e) {
+            throw CliException.failure("stored settings of route " + route + " unreadable: " + e.getOriginalMessage(), e);
+        }
         if (!config.legacyNormalizers().isEmpty()) {
             err.println("note: route " + route + " uses legacy normalizers " + config.legacyNormalizers()
                     + " that the CLI cannot load; comparing raw answers");

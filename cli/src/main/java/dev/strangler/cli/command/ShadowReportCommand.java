@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.cli.OutputOptions;
 import dev.strangler.shadow.Durations;
 import dev.strangler.shadow.store.DiffQueries;
+import dev.strangler.shadow.store.DiffStoreException;
 import dev.strangler.shadow.store.RouteReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +31,9 @@ public final class ShadowReportCommand implements Callable<Integer> {
 
     @Mixin
     ShadowOptions options;
+
+    @Mixin
+    OutputOptions output;
 
     @Parameters(arity = "0..1", paramLabel = "ROUTE", description = "one route (default: every route with comparisons)")
     String route;
@@ -56,8 +61,8 @@ public final class ShadowReportCommand implements Callable<Integer> {
             for (String r : routes) {
                 reports.add(queries.report(r, from, top));
             }
-            if (options.output == ShadowOptions.Output.json) {
-                out.println(options.json().writeValueAsString(reports));
+            if (output.isJson()) {
+                output.printJson(options.tree(reports));
             } else if (reports.isEmpty()) {
                 out.println("no mirrored traffic in the last " + since);
             } else {
@@ -65,8 +70,8 @@ public final class ShadowReportCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (Exception e) {
-            return options.fail(spec.commandLine().getErr(), e);
+        } catch (DiffStoreException e) {
+            throw ShadowOptions.failure(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.strangler.cli.command;
 
+import dev.strangler.embedded.LocalPostgres;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.cli.CliRun;
@@ -12,21 +14,16 @@ class SampleCommandIT {
     @TempDir
     Path home;
 
-    /*
-     * The embedded path of the command cannot run here: Failsafe puts both the packaged jar and
-     * its lib/ on the classpath, so zonky finds its binaries twice (see ShadowTestPostgres). These
-     * runs use --db against a PostgreSQL started through ShadowTestPostgres instead.
-     */
+    /* The --db path: each app on a database of an already running PostgreSQL. */
     @Test
     void startsEachAppOnItsDatabaseAndSeedsTheMonolith() throws Exception {
-        ShadowTestPostgres pg = ShadowTestPostgres.start();
-        try {
-            CliRun.Result monolith = new CliRun(home).run("sample", "monolith", "--db", pg.createDatabase("legacy"),
+        try (LocalPostgres pg = LocalPostgres.start()) {
+            CliRun.Result monolith = new CliRun(home).run("sample", "monolith", "--db", pg.createDatabase("legacy").jdbcUrl("legacy"),
                     "--patients", "200", "--physicians", "10", "--once");
             CliRun.Result appointments = new CliRun(home).run("sample", "appointments", "--db",
-                    pg.createDatabase("appointments"), "--once");
+                    pg.createDatabase("appointments").jdbcUrl("appointments"), "--once");
             CliRun.Result video = new CliRun(home).run("sample", "video-sessions", "--db",
-                    pg.createDatabase("video"), "--port", "0", "--once");
+                    pg.createDatabase("video").jdbcUrl("video"), "--port", "0", "--once");
 
             assertThat(monolith.exit()).as(monolith.toString()).isZero();
             assertThat(monolith.out()).contains("seeded 200 patients, 10 physicians")
@@ -35,8 +32,6 @@ class SampleCommandIT {
             assertThat(appointments.out()).contains("appointments listening on http://127.0.0.1:");
             assertThat(video.exit()).as(video.toString()).isZero();
             assertThat(video.out()).contains("video-sessions listening on http://127.0.0.1:");
-        } finally {
-            pg.close();
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.strangler.cli.Main;
+import dev.strangler.embedded.LocalPostgres;
 import dev.strangler.shadow.HttpHeaders;
 import dev.strangler.shadow.ShadowComparator;
 import dev.strangler.shadow.ShadowExchange;
@@ -31,18 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ShadowCommandIT {
 
-    private static ShadowTestPostgres pg;
-    private static com.zaxxer.hikari.HikariDataSource ds;
+    private static LocalPostgres pg;
+    private static javax.sql.DataSource ds;
     private static String url;
     private static long replayableId;
     private static long redactedId;
 
     @BeforeAll
     static void seed() throws Exception {
-        pg = ShadowTestPostgres.start();
-        url = pg.createDatabase("diffs");
-        ds = new com.zaxxer.hikari.HikariDataSource();
-        ds.setJdbcUrl(url);
+        pg = LocalPostgres.start();
+        pg.createDatabase("diffs");
+        url = pg.jdbcUrl("diffs");
+        ds = pg.dataSource("diffs");
         try (DiffStore store = new DiffStore(ds, DiffStoreConfig.defaults(), Clock.systemUTC(), new SimpleMeterRegistry());
              ShadowComparator comparator = ShadowComparator.builder().meters(new SimpleMeterRegistry()).sink(store)
                      .redaction(RedactionConfig.builder().hmacKey("cli-it-key-0123456789").build())
@@ -60,11 +61,8 @@ class ShadowCommandIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (ds != null) {
-            ds.close();
-        }
-        if (pg != null) {
+    static void stop() {
+        if (pg != null) { // also closes ds
             pg.close();
         }
     }
@@ -131,7 +129,7 @@ class ShadowCommandIT {
             assertThat(stands.out()).contains("GET /appointments/7", "difference still stands: /status");
             assertThat(gone.out()).contains("difference gone");
             assertThat(redacted.exit()).isEqualTo(1);
-            assertThat(redacted.err().strip()).isEqualTo("strangler shadow: evidence " + redactedId
+            assertThat(redacted.err().strip()).isEqualTo("strangler: evidence " + redactedId
                     + " cannot be replayed: redaction changed query:email of the request");
         } finally {
             legacy.stop(0);
@@ -147,12 +145,13 @@ class ShadowCommandIT {
         Run noSub = run("shadow");
 
         assertThat(noDb.exit()).isEqualTo(1);
-        assertThat(noDb.err()).startsWith("strangler shadow: diff store unreachable at jdbc:postgresql://127.0.0.1:1/nope?password=****")
+        assertThat(noDb.err()).startsWith("strangler: diff store unreachable at jdbc:postgresql://127.0.0.1:1/nope?password=****")
                 .doesNotContain("secret").doesNotContain("\tat ");
         assertThat(noDb.err().strip().lines()).hasSize(1);
         assertThat(badSince.exit()).isEqualTo(2);
         assertThat(badSince.err()).contains("--since: duration: 'yesterday'");
         assertThat(noSub.exit()).isEqualTo(2);
+        assertThat(noSub.err()).contains("strangler shadow: missing subcommand (expected: report, diffs or replay)");
     }
 
     private static HttpServer backend(String body) throws Exception {

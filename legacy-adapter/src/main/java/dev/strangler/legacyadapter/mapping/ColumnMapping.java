@@ -169,6 +169,63 @@ public sealed interface ColumnMapping {
         }
     }
 
+    /**
+     * A legacy {@code timestamp} (no zone) meant in {@code zone}, as one instant ({@code timestamptz}):
+     * {@code created_at: {from: crt_ts, zone: UTC}}. With {@code fallback}, a null value is taken
+     * from another legacy timestamp ({@code updated_at: {from: upd_ts, zone: UTC, fallback: crt_ts}});
+     * the reverse direction writes {@code from} only.
+     */
+    record TimestampInZone(String newColumn, String legacyColumn, ZoneId zone, String fallback) implements ColumnMapping {
+        public TimestampInZone {
+            requireNonNull(newColumn, "newColumn");
+            requireNonNull(legacyColumn, "legacyColumn");
+            requireNonNull(zone, "zone");
+        }
+
+        @Override
+        public List<String> legacyColumns() {
+            return fallback == null ? List.of(legacyColumn) : List.of(legacyColumn, fallback);
+        }
+
+        @Override
+        public boolean reversible() {
+            return true;
+        }
+
+        @Override
+        public Object toNew(Map<String, Object> legacyRow, String table) {
+            Object v = legacyRow.get(legacyColumn);
+            String col = legacyColumn;
+            if (v == null && fallback != null) {
+                v = legacyRow.get(fallback);
+                col = fallback;
+            }
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof java.time.LocalDateTime ldt) {
+                return ldt.atZone(zone).toOffsetDateTime();
+            }
+            if (v instanceof java.sql.Timestamp ts) {
+                return ts.toLocalDateTime().atZone(zone).toOffsetDateTime();
+            }
+            if (v instanceof CharSequence s) {
+                try {
+                    return java.time.LocalDateTime.parse(s.toString().replace(' ', 'T')).atZone(zone).toOffsetDateTime();
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new MappingFailure(table + "." + col + ": not a timestamp (expected: yyyy-MM-ddTHH:mm[:ss])", e);
+                }
+            }
+            throw new MappingFailure(table + "." + col + ": not a timestamp but " + v.getClass().getSimpleName());
+        }
+
+        @Override
+        public void toLegacy(Object newValue, Map<String, Object> legacyRow, String table) {
+            legacyRow.put(legacyColumn, newValue == null ? null
+                    : Values.toTimestamptz(newValue, table + "." + newColumn).atZoneSameInstant(zone).toLocalDateTime());
+        }
+    }
+
     /** A constant the new table needs but the legacy one has no column for: {@code source: {value: legacy}}. */
     record Constant(String newColumn, String value) implements ColumnMapping {
         public Constant {

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *       patient_id: patient_no          # rename
  *       status: {from: status_cd, codes: {B: BOOKED, C: CANCELLED}}
  *       starts_at: {date: appt_date, time: appt_time, zone: America/New_York}
+ *       created_at: {from: crt_ts, zone: UTC}   # timestamp meant in a zone → timestamptz
  *       origin: {value: legacy}         # constant
  *       minutes: {transform: duration, from: [start_t, end_t]}   # ColumnTransform SPI
  *     drop: [notes]                     # legacy columns not carried over (PHI)
@@ -239,19 +240,11 @@ public final class MappingLoader {
             String def = scalar(v, "default", false, ctx);
             return from == null || map.isEmpty() ? null : new ColumnMapping.Codes(newCol, from, map, def);
         }
-        if (v.get("date") != null || v.get("time") != null || v.get("zone") != null) {
+        if (v.get("date") != null || v.get("time") != null) {
             unknownKeys(v, Set.of("date", "time", "zone"), ctx);
             String date = identifier(v, "date", true, ctx);
             String time = identifier(v, "time", true, ctx);
-            String zone = scalar(v, "zone", true, ctx);
-            ZoneId zoneId = null;
-            if (zone != null) {
-                try {
-                    zoneId = ZoneId.of(zone);
-                } catch (DateTimeException e) {
-                    ctx.error(v.get("zone"), "unknown time zone '" + zone + "' (expected: a region id such as America/New_York)");
-                }
-            }
+            ZoneId zoneId = zone(v, ctx);
             return date == null || time == null || zoneId == null ? null
                     : new ColumnMapping.DateTimeInZone(newCol, date, time, zoneId);
         }
@@ -275,14 +268,34 @@ public final class MappingLoader {
             }
             return tr == null ? null : new ColumnMapping.Custom(newCol, from, tr);
         }
+        if (v.get("from") != null && v.get("zone") != null) {
+            unknownKeys(v, Set.of("from", "zone", "fallback"), ctx);
+            String from = identifier(v, "from", true, ctx);
+            String fallback = identifier(v, "fallback", false, ctx);
+            ZoneId zoneId = zone(v, ctx);
+            return from == null || zoneId == null ? null : new ColumnMapping.TimestampInZone(newCol, from, zoneId, fallback);
+        }
         if (v.get("from") != null) {
             unknownKeys(v, Set.of("from"), ctx);
             String from = identifier(v, "from", true, ctx);
             return from == null ? null : new ColumnMapping.Rename(newCol, from);
         }
-        ctx.error(v, "expected one of {from, codes} | {date, time, zone} | {value} | {transform, from} | {from}"
+        ctx.error(v, "expected one of {from, codes} | {date, time, zone} | {from, zone[, fallback]} | {value} | {transform, from} | {from}"
                 + " but found keys " + v.fields.keySet());
         return null;
+    }
+
+    private static ZoneId zone(YamlNode v, Ctx ctx) {
+        String zone = scalar(v, "zone", true, ctx);
+        if (zone == null) {
+            return null;
+        }
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            ctx.error(v.get("zone"), "unknown time zone '" + zone + "' (expected: a region id such as America/New_York)");
+            return null;
+        }
     }
 
     private RowFilter readFilter(YamlNode w, Ctx ctx) {

@@ -122,6 +122,27 @@ class MappingLoaderTest {
     }
 
     @Test
+    void timestampInAZoneFallsBackAndReversesToTheMainColumn() {
+        TableMapping t = loader.parse("""
+                service: s
+                tables:
+                  t:
+                    from: lt
+                    key: {id: id}
+                    columns:
+                      updated_at: {from: upd_ts, zone: UTC, fallback: crt_ts}
+                """, "ts.yaml").tables().get(0);
+        Map<String, Object> legacy = new HashMap<>();
+        legacy.put("id", 1L);
+        legacy.put("upd_ts", null);
+        legacy.put("crt_ts", java.time.LocalDateTime.parse("2026-01-02T03:04:05"));
+        Map<String, Object> row = t.toNew(legacy);
+        assertThat(row.get("updated_at")).isEqualTo(OffsetDateTime.parse("2026-01-02T03:04:05Z"));
+        assertThat(t.toLegacy(row)).containsEntry("upd_ts", java.time.LocalDateTime.parse("2026-01-02T03:04:05"))
+                .doesNotContainKey("crt_ts");
+    }
+
+    @Test
     void columnBothDroppedAndMappedIsAnError() {
         assertThatThrownBy(() -> loader.parse("""
                 service: s

@@ -50,8 +50,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         FrontendHandler f = frontend;
         if (f != null) {
             f.onBackendReadComplete();
-        } else if (ctx.channel().isActive()) {
-            ctx.read(); // idle in the pool: keep a read pending to notice a close
         }
     }
 

@@ -68,9 +68,7 @@ public final class JsonDiff {
         }
 
         private void compareObjects(JsonNode a, JsonNode b) {
-            Iterator<Map.Entry<String, JsonNode>> fields = a.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : a.properties()) {
                 JsonNode other = b.get(field.getKey());
                 push(field.getKey());
                 if (other == null) {
@@ -191,12 +189,21 @@ public final class JsonDiff {
         }
 
         private boolean numbersEqual(JsonNode a, JsonNode b) {
-            if (a.canConvertToExactIntegral() && b.canConvertToExactIntegral() && a.canConvertToLong() && b.canConvertToLong()) {
+            if (a.isIntegralNumber() && b.isIntegralNumber() && a.canConvertToLong() && b.canConvertToLong()) {
                 long diff = Math.abs(a.longValue() - b.longValue());
                 return diff == 0 || diff <= options.numberTolerance();
             }
+            if (isBinaryNumber(a) && isBinaryNumber(b)) {
+                // Both parsed as double/int/long: comparing doubles is exact for them and avoids BigDecimal.
+                double delta = Math.abs(a.doubleValue() - b.doubleValue());
+                return delta == 0 || delta <= options.numberTolerance();
+            }
             BigDecimal delta = a.decimalValue().subtract(b.decimalValue()).abs();
             return delta.compareTo(tolerance) <= 0;
+        }
+
+        private static boolean isBinaryNumber(JsonNode n) {
+            return n.isDouble() || n.isFloat() || n.isInt() || n.isLong() || n.isShort();
         }
 
         private DiffOptions.CompiledArrayRule ruleHere() {

@@ -50,6 +50,23 @@ public final class NoiseLearner {
         }
     }
 
+    /**
+     * Adds counts learned earlier (e.g. read back from the diff store at start), so a restarted
+     * comparator does not report known noise as real differences while it relearns.
+     *
+     * @param fieldCounts field → {noise differences, primary-vs-shadow differences}
+     */
+    public void seed(String route, long primaryPairs, long comparisons, Map<String, long[]> fieldCounts) {
+        RouteNoise noise = route(route);
+        noise.primaryPairs.add(primaryPairs);
+        noise.comparisons.add(comparisons);
+        fieldCounts.forEach((field, counts) -> {
+            FieldCounts c = noise.field(field);
+            c.noise.add(counts[0]);
+            c.shadow.add(counts[1]);
+        });
+    }
+
     /** True if {@code field}'s differences on {@code route} are currently explained by noise. */
     public boolean isNoise(String route, String field) {
         RouteNoise noise = routes.get(route);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.shadow.HttpHeaders;
 import dev.strangler.shadow.ShadowExchange;
 import dev.strangler.shadow.ShadowResponse;
+import dev.strangler.shadow.diff.BodyDecoder;
 import dev.strangler.shadow.diff.Difference;
 import dev.strangler.shadow.diff.ResponseDiff;
 import dev.strangler.shadow.store.Evidence;
@@ -39,21 +40,32 @@ public final class EvidenceRedactor {
         String path = redactor.redactPath(exchange.path(), parts);
         String query = redactor.redactQuery(exchange.query(), parts);
         HttpHeaders requestHeaders = redactor.redactHeaders(exchange.requestHeaders(), parts);
-        String requestBody = body(exchange.requestBody(), exchange.requestHeaders().get("content-type"), parts);
+        String requestBody = body(exchange.requestBody(), exchange.requestHeaders().get("content-encoding"),
+                exchange.requestHeaders().get("content-type"), parts);
         ShadowResponse primary = exchange.primary();
         ShadowResponse shadow = exchange.shadow();
         List<String> ignored = new ArrayList<>(); // response redactions do not affect replay
         return new Evidence(0, exchange.routeId(), at, differences, exchange.method(),
                 path + (query.isEmpty() ? "" : "?" + query), requestHeaders, requestBody, parts,
                 primary.status(), redactor.redactHeaders(primary.headers(), ignored),
-                body(primary.body(), primary.contentType(), ignored),
+                body(primary.body(), primary.headers().get("content-encoding"), primary.contentType(), ignored),
                 shadow.status(), redactor.redactHeaders(shadow.headers(), ignored),
-                body(shadow.body(), shadow.contentType(), ignored));
+                body(shadow.body(), shadow.headers().get("content-encoding"), shadow.contentType(), ignored));
     }
 
-    private String body(byte[] bytes, String contentType, List<String> parts) {
-        if (bytes.length == 0) {
+    private String body(byte[] raw, String contentEncoding, String contentType, List<String> parts) {
+        if (raw.length == 0) {
             return "";
+        }
+        // Compressed bytes can hold readable fragments: store only what we could decode and redact.
+        byte[] bytes = BodyDecoder.decoded(raw, contentEncoding);
+        if (bytes != raw) {
+            parts.add("body"); // decoded or dropped: no longer the bytes that were sent
+        }
+        if (bytes == null) {
+            String coding = contentEncoding.replaceAll("[^A-Za-z0-9,. -]", "?");
+            return "(" + raw.length + " bytes with content-encoding " + coding.substring(0, Math.min(40, coding.length()))
+                    + ": not decoded, not stored)";
         }
         if (bytes.length > maxBodyBytes) {
             parts.add("body");

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -89,6 +88,23 @@ public final class Redactor {
         return result;
     }
 
+    /**
+     * A JSON Pointer with PHI-shaped segments hashed (objects may be keyed by e-mail or SSN);
+     * the same string when nothing matched. Cheap for ordinary pointers: PHI shapes need an
+     * {@code @} or a run of three digits.
+     */
+    public String redactPointer(String pointer) {
+        int digits = 0;
+        for (int i = 0; i < pointer.length(); i++) {
+            char c = pointer.charAt(i);
+            digits = c >= '0' && c <= '9' ? digits + 1 : 0;
+            if (c == '@' || digits >= 3) {
+                return redactText(pointer);
+            }
+        }
+        return pointer;
+    }
+
     /** A redacted copy of {@code node}; the input is not modified. */
     public JsonNode redactJson(JsonNode node) {
         return redactNode(node, false);
@@ -97,10 +113,9 @@ public final class Redactor {
     private JsonNode redactNode(JsonNode node, boolean sensitive) {
         if (node.isObject()) {
             ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                copy.set(field.getKey(), redactNode(field.getValue(), sensitive || isSensitiveName(field.getKey())));
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                // Keys can be data too (objects keyed by e-mail or SSN): scan them like values.
+                copy.set(redactText(field.getKey()), redactNode(field.getValue(), sensitive || isSensitiveName(field.getKey())));
             }
             return copy;
         }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +98,32 @@ public final class DiffQueries {
         return new RouteReport(route, since, comparisons, totals[1], totals[2], totals[3], totals[4], pairs,
                 NoiseRule.rate(totals[2], comparisons), List.copyOf(top.subList(0, Math.min(topN, top.size()))),
                 List.copyOf(noise), List.copyOf(series));
+    }
+
+    /**
+     * Raw noise counters of {@code route} since {@code since}, to seed a restarted comparator's
+     * {@code NoiseLearner}: primary pairs, comparisons, and per field {noise, shadow} counts.
+     */
+    public NoiseCounts noiseCounts(String route, Instant since) {
+        Timestamp from = Timestamp.from(floor(since));
+        long[] totals = query("reading noise totals of route " + route,
+                "SELECT coalesce(sum(primary_pairs), 0), coalesce(sum(comparisons), 0) FROM shadow_route_bucket "
+                        + "WHERE route = ? AND bucket >= ?",
+                ps -> { ps.setString(1, route); ps.setTimestamp(2, from); },
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}).get(0);
+        Map<String, long[]> fields = new HashMap<>();
+        for (Map.Entry<String, long[]> e : query("reading noise fields of route " + route,
+                "SELECT field, sum(noise_diffs), sum(diffs) FROM shadow_field_bucket "
+                        + "WHERE route = ? AND bucket >= ? GROUP BY field",
+                ps -> { ps.setString(1, route); ps.setTimestamp(2, from); },
+                rs -> Map.entry(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}))) {
+            fields.put(e.getKey(), e.getValue());
+        }
+        return new NoiseCounts(totals[0], totals[1], Map.copyOf(fields));
+    }
+
+    /** Stored noise counters of one route; {@code fields}: field → {noise, shadow} differences. */
+    public record NoiseCounts(long primaryPairs, long comparisons, Map<String, long[]> fields) {
     }
 
     /** Newest examples of {@code route} where {@code field} differed (any field if null). */

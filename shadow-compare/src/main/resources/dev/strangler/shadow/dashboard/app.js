@@ -51,7 +51,7 @@ async function render(data) {
   main.innerHTML = cards.join("");
   for (const r of data.routes) {
     const canvas = document.querySelector("#" + domId(r.route) + " canvas.match-chart");
-    drawChart(canvas, r.report.series);
+    drawChart(canvas, r.report.series, Date.parse(data.since), Date.parse(data.generatedAt));
   }
   main.querySelectorAll("tr.selectable").forEach(tr => tr.addEventListener("click", () => {
     state.selection[tr.dataset.route] = { field: tr.dataset.field, id: null };
@@ -184,7 +184,8 @@ function renderJson(value, pointer, diffs, indent, key) {
   return open + esc(JSON.stringify(value)) + "</span>";
 }
 
-function drawChart(canvas, series) {
+// x spans the selected window, y the match rate (matches / comparisons) per minute bucket.
+function drawChart(canvas, series, from, to) {
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height, pad = 28;
   ctx.clearRect(0, 0, w, h);
@@ -202,9 +203,12 @@ function drawChart(canvas, series) {
     ctx.fillText("no comparisons in this window", pad + 10, h / 2);
     return;
   }
-  const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 60000);
+  const t0 = Math.min(from, points[0].t), t1 = Math.max(to, points[points.length - 1].t + 60000);
   const x = t => pad + (w - pad - 8) * (t - t0) / (t1 - t0);
   const y = r => h - pad / 2 - r * (h - pad);
+  ctx.fillStyle = "#656d76";
+  ctx.fillText(time(new Date(t0).toISOString()).slice(11, 16), pad, h - 2);
+  ctx.fillText(time(new Date(t1).toISOString()).slice(11, 16), w - 40, h - 2);
   ctx.strokeStyle = "#1a7f37";
   ctx.lineWidth = 2;
   ctx.beginPath();

@@ -113,11 +113,11 @@ class DashboardIT {
         return null;
     }
 
-    private static String runChromium(String binary, String... args) throws Exception {
+    private static String runChromium(String binary, int virtualMillis, String... args) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
         List<String> cmd = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=5000"));
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=" + virtualMillis));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("chromium", ".out");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -136,7 +136,7 @@ class DashboardIT {
         }
         assumeTrue(binary != null, "no chromium binary found");
 
-        String dom = runChromium(binary, "--dump-dom", server.url("/dashboard"));
+        String dom = runChromium(binary, 5000, "--dump-dom", server.url("/dashboard"));
 
         assertThat(dom).contains("data-rendered=");
         assertThat(dom).contains("id=\"route-appointments\"");
@@ -155,8 +155,19 @@ class DashboardIT {
         assertThat(dom).contains("class=\"line noise-diff\" data-pointer=\"/at\""); // noise shown apart
         assertThat(dom).contains("hmac:").doesNotContain("Jane Doe", "jane@example.com");
 
+        // More traffic flows while the page is open; it refreshes itself (every 5 s) and shows it.
+        for (int i = 40; i < 50; i++) {
+            comparator.submit(exchange(i));
+        }
+        DiffQueries queries = new DiffQueries(ds, new NoiseRule(2.0, 0.05));
+        dev.strangler.shadow.Await.await(Duration.ofSeconds(20), () -> queries.report("appointments",
+                java.time.Instant.now().minusSeconds(3600), 10).comparisons() == 50);
+        String later = runChromium(binary, 11_000, "--dump-dom", server.url("/dashboard"));
+        assertThat(later).contains("class=\"comparisons\">50<");
+        assertThat(later).containsPattern("data-rendered=\"[2-9]\""); // refreshed at least once by itself
+
         Path png = Path.of("target", "dashboard.png").toAbsolutePath();
-        runChromium(binary, "--window-size=1300,1400", "--screenshot=" + png, server.url("/dashboard"));
+        runChromium(binary, 5000, "--window-size=1300,1400", "--screenshot=" + png, server.url("/dashboard"));
         assertThat(png).exists();
     }
 

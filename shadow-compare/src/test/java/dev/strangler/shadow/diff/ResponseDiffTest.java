@@ -44,6 +44,20 @@ class ResponseDiffTest {
     }
 
     @Test
+    void gzippedAndPlainBodiesWithTheSameContentAreEqual() throws Exception {
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        }
+        ShadowResponse zipped = ShadowResponse.of(200, HttpHeaders.builder().add("Content-Type", "application/json")
+                .add("Content-Encoding", "gzip").build(), gz.toByteArray());
+
+        assertThat(diff.diff(zipped, response(200, "application/json", "{\"a\": 1}"), true)).isEmpty();
+        assertThat(diff.diff(zipped, response(200, "application/json", "{\"a\": 2}"), true))
+                .containsExactly(new Difference("/a", DiffKind.CHANGED));
+    }
+
+    @Test
     void binaryBodiesCompareByBytesAndJsonVersusGarbageIsAType() {
         assertThat(diff.diff(response(200, "application/octet-stream", "ab "), response(200, "application/octet-stream", "ab"), true))
                 .containsExactly(new Difference("body", DiffKind.CHANGED));

@@ -108,10 +108,22 @@ class DiffStoreIT {
             assertThat(evidence.requestHeaders().get("accept")).isEqualTo("application/json");
             assertThat(queries.evidence(999_999)).isEmpty();
             assertThat(queries.routeConfigJson("appts")).get().asString().contains("\"route\": \"appts\"");
+
+            // A restarted comparator seeded from the store discounts known noise at once.
+            try (ShadowComparator restarted = comparator(store, clock, "appts")) {
+                assertThat(restarted.noise().isNoise("appts", "/at")).isFalse();
+                restarted.seedNoise(queries, Duration.ofHours(1));
+                assertThat(restarted.noise().isNoise("appts", "/at")).isTrue();
+                assertThat(restarted.noise().isNoise("appts", "/status")).isFalse();
+                ShadowExchange onlyNoise = ShadowExchange.builder("appts").primary(json(200, "{\"id\":1,\"at\":1}", "d1"))
+                        .shadow(json(200, "{\"id\":1,\"at\":2}", "d2")).build();
+                assertThat(restarted.compare(onlyNoise).result()).isEqualTo(dev.strangler.shadow.ComparisonResult.MATCH);
+            }
         }
     }
 
     @Test
+    @SuppressWarnings("try") // close() mid-block: finish queued comparisons before flushing
     void countersAddUpAcrossFlushesAndSchemaStartsTwice() throws Exception {
         pg.createDatabase("store_twice");
         DataSource ds = pg.dataSource("store_twice");
@@ -135,6 +147,31 @@ class DiffStoreIT {
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.getInt(2)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void keepsServingThroughADatabaseOutageAndCountsLostBatches() throws Exception {
+        pg.createDatabase("store_outage");
+        com.zaxxer.hikari.HikariDataSource ds = pg.dataSource("store_outage");
+        ds.getHikariConfigMXBean().setConnectionTimeout(500); // fail fast while PostgreSQL is down
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (DiffStore store = new DiffStore(ds, DiffStoreConfig.defaults().withFlushInterval(Duration.ofMillis(100)), clock, meters);
+             ShadowComparator comparator = comparator(store, clock, "down")) {
+            pg.stop();
+            try {
+                comparator.compare(exchange("down", 1, "X"));
+                dev.strangler.shadow.Await.await(Duration.ofSeconds(20),
+                        () -> meters.get("strangler.shadow.store.errors").counter().count() >= 1);
+            } finally {
+                pg.resume();
+            }
+            comparator.compare(exchange("down", 2, "X"));
+            comparator.compare(exchange("down", 3, "X"));
+            store.flush().get(20, TimeUnit.SECONDS);
+        }
+        RouteReport report = new DiffQueries(ds, new NoiseRule(2, 0.05)).report("down", T0.minusSeconds(60), 10);
+        assertThat(report.comparisons()).isEqualTo(2); // the batch written during the outage is lost, and counted
     }
 
     @Test

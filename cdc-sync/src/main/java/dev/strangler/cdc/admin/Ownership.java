@@ -1,0 +1,154 @@
+package dev.strangler.cdc.admin;
+
+import dev.strangler.cdc.CdcSyncException;
+import dev.strangler.cdc.Direction;
+import dev.strangler.cdc.JdbcUrl;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Data ownership per mapped table (by its new-side name): {@code legacy}, {@code new} or
+ * {@code both}. The owner decides which sync directions apply the table's changes: legacy →
+ * forward only, new → reverse only, both → both. A table with no recorded owner syncs both ways.
+ * Changes are refused while any checked syncer's lag or dead-letter count is above its bound,
+ * and every change is written to the audit log.
+ */
+public final class Ownership {
+
+    /** Who writes a table. */
+    public enum Owner {
+        LEGACY, NEW, BOTH;
+
+        public static Owner parse(String s) {
+            try {
+                return valueOf(s.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("owner: '" + s + "' (expected: legacy, new or both)", e);
+            }
+        }
+
+        /** Whether changes flowing in {@code d} are applied for a table with this owner. */
+        public boolean syncs(Direction d) {
+            return this == BOTH || (this == LEGACY) == (d == Direction.FORWARD);
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A syncer whose health gates an ownership change: its target database and slot. */
+    public record SlotRef(String targetUrl, String slot) {
+    }
+
+    private Ownership() {
+    }
+
+    public static void ensure(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS strangler_cdc_owner (table_name text PRIMARY KEY, owner text NOT NULL"
+                    + " CHECK (owner IN ('legacy', 'new', 'both')), changed_at timestamptz NOT NULL DEFAULT now(),"
+                    + " changed_by text NOT NULL)");
+            st.execute("CREATE TABLE IF NOT EXISTS strangler_cdc_audit (id bigserial PRIMARY KEY, at timestamptz NOT NULL"
+                    + " DEFAULT now(), actor text NOT NULL, action text NOT NULL, subject text NOT NULL, from_value text,"
+                    + " to_value text, detail text)");
+        }
+    }
+
+    /** Recorded owners (tables without a row sync both ways). */
+    public static Map<String, Owner> owners(String controlUrl) {
+        try (Connection c = JdbcUrl.connect(controlUrl)) {
+            ensure(c);
+            Map<String, Owner> out = new HashMap<>();
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT table_name, owner FROM strangler_cdc_owner")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), Owner.parse(rs.getString(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CdcSyncException("cannot read data ownership (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets {@code table}'s owner after checking every syncer in {@code gates}: refuses (throws
+     * {@link CdcSyncException}) when one lags more than {@code maxLagMs} or holds more than
+     * {@code maxDlq} dead letters. Returns the previous owner.
+     */
+    public static Owner change(String controlUrl, String table, Owner owner, String actor, String reason,
+            List<SlotRef> gates, long maxLagMs, long maxDlq) {
+        for (SlotRef g : gates) {
+            checkGate(g, maxLagMs, maxDlq);
+        }
+        try (Connection c = JdbcUrl.connect(controlUrl)) {
+            ensure(c);
+            c.setAutoCommit(false);
+            Owner before = Owner.BOTH;
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner FROM strangler_cdc_owner WHERE table_name = ? FOR UPDATE")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        before = Owner.parse(rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strangler_cdc_owner (table_name, owner, changed_by)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (table_name) DO UPDATE SET owner = EXCLUDED.owner,"
+                    + " changed_at = now(), changed_by = EXCLUDED.changed_by")) {
+                ps.setString(1, table);
+                ps.setString(2, owner.id());
+                ps.setString(3, actor);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strangler_cdc_audit (actor, action, subject,"
+                    + " from_value, to_value, detail) VALUES (?, 'cdc.owner', ?, ?, ?, ?)")) {
+                ps.setString(1, actor);
+                ps.setString(2, table);
+                ps.setString(3, before.id());
+                ps.setString(4, owner.id());
+                ps.setString(5, reason);
+                ps.executeUpdate();
+            }
+            c.commit();
+            return before;
+        } catch (SQLException e) {
+            throw new CdcSyncException("cannot change the owner of " + table + " (SQLSTATE " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkGate(SlotRef g, long maxLagMs, long maxDlq) {
+        try (Connection c = JdbcUrl.connect(g.targetUrl());
+                PreparedStatement ps = c.prepareStatement("SELECT o.lag_ms, (SELECT count(*) FROM strangler_cdc_dlq d"
+                        + " WHERE d.slot = o.slot) FROM strangler_cdc_offset o WHERE o.slot = ?")) {
+            ps.setString(1, g.slot());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CdcSyncException("refused: slot " + g.slot() + " has never applied anything; start it first");
+                }
+                long lag = rs.getLong(1);
+                long dlq = rs.getLong(2);
+                if (lag > maxLagMs) {
+                    throw new CdcSyncException("refused: slot " + g.slot() + " lags " + lag + " ms (bound " + maxLagMs
+                            + " ms); wait for it to catch up");
+                }
+                if (dlq > maxDlq) {
+                    throw new CdcSyncException("refused: slot " + g.slot() + " has " + dlq + " dead letters (bound " + maxDlq
+                            + "); retry or discard them first (`strangler cdc dlq list`)");
+                }
+            }
+        } catch (SQLException e) {
+            throw new CdcSyncException("refused: cannot read the state of slot " + g.slot() + " (SQLSTATE "
+                    + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+}

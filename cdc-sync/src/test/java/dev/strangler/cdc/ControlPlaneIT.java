@@ -1,0 +1,99 @@
+package dev.strangler.cdc;
+
+import static dev.strangler.cdc.TestSchemas.await;
+import static dev.strangler.cdc.TestSchemas.count;
+import static dev.strangler.cdc.TestSchemas.exec;
+import static dev.strangler.cdc.TestSchemas.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.strangler.cdc.admin.DeadLetterAdmin;
+import dev.strangler.cdc.admin.Ownership;
+import dev.strangler.cdc.admin.SchemaCheck;
+import dev.strangler.embedded.LocalPostgres;
+import dev.strangler.legacyadapter.mapping.MappingLoader;
+import dev.strangler.legacyadapter.mapping.ServiceMapping;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Schema check against live databases, and data ownership (gated, audited, steering sync directions). */
+class ControlPlaneIT {
+
+    private static LocalPostgres pg;
+    private static final ServiceMapping MAPPING = new MappingLoader().load(TestSchemas.mapping());
+
+    @BeforeAll
+    static void start() {
+        pg = LocalPostgres.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    @Test
+    void checkPassesForMatchingSchemas() {
+        TestSchemas.create(pg, "ok");
+        SchemaCheck.Report r = SchemaCheck.run(MAPPING, pg.jdbcUrl("ok_legacy"), pg.jdbcUrl("ok_new"));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.warnings()).noneMatch(w -> w.contains("appt.notes")); // dropped on purpose, so no warning
+    }
+
+    @Test
+    void checkReportsEveryProblemAtOnce() {
+        exec(pg.dataSource("bad_legacy", 2), "CREATE TABLE appt (appt_id bigint PRIMARY KEY, patient_no text,"
+                + " status_cd char(1), appt_date date, appt_time time, kind text, fee numeric, version int)");
+        exec(pg.dataSource("bad_new", 2), "CREATE TABLE appointments (id bigint PRIMARY KEY, patient_id bigint,"
+                + " status text, starts_at timestamp, version int, must_fill text NOT NULL)");
+        SchemaCheck.Report r = SchemaCheck.run(MAPPING, pg.jdbcUrl("bad_legacy"), pg.jdbcUrl("bad_new"));
+        assertThat(r.errors()).containsExactlyInAnyOrder(
+                "public.appointments.patient_id: type mismatch: text → bigint",
+                "public.appointments.starts_at: type mismatch: date + time → timestamptz expected, found date + time"
+                        + " without time zone → timestamp without time zone",
+                "public.appointments.fee does not exist",
+                "public.appointments.must_fill is NOT NULL without a default and not mapped: inserts would fail",
+                "legacy table public.clinic does not exist (mapping " + MAPPING.file() + ", table clinics)",
+                "new table public.clinics does not exist (mapping " + MAPPING.file() + ")");
+    }
+
+    @Test
+    void ownerChangeIsRefusedWhileDeadLettersWaitIsAuditedAndSteersTheDirections() {
+        TestSchemas.create(pg, "own");
+        HikariDataSource legacy = pg.dataSource("own_legacy", 2);
+        HikariDataSource target = pg.dataSource("own_new", 2);
+        String control = pg.jdbcUrl("own_new");
+        List<Ownership.SlotRef> gates = List.of(new Ownership.SlotRef(control, "own_fwd"));
+        try (CdcSync sync = CdcSync.start(TestSchemas.config(pg, "own").build(), new SimpleMeterRegistry(),
+                Clock.systemUTC())) {
+            exec(legacy, "INSERT INTO appt VALUES (1, 1, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', -1, 1)");
+            await(Duration.ofSeconds(30), () -> sync.status().dlqSize() == 1, "poison record dead-lettered");
+
+            assertThatThrownBy(() -> Ownership.change(control, "clinics", Ownership.Owner.NEW, "alice", "cutover", gates,
+                    1_000, 0)).isInstanceOf(CdcSyncException.class).hasMessageContaining("1 dead letters (bound 0)");
+
+            new DeadLetterAdmin(pg.jdbcUrl("own_legacy"), control, MAPPING, Direction.FORWARD, "own_fwd").discard(null);
+            Ownership.change(control, "clinics", Ownership.Owner.NEW, "alice", "cutover", gates, 60_000, 0);
+            assertThat(rows(target, "SELECT actor, subject, from_value, to_value, detail FROM strangler_cdc_audit"))
+                    .containsExactly("alice|clinics|both|new|cutover");
+            await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.NEW, "syncer sees owner");
+
+            // The new side owns clinics: legacy writes to it no longer flow forward; appointments still do.
+            exec(legacy, "INSERT INTO clinic VALUES (5, 'Ignored')");
+            exec(legacy, "INSERT INTO appt VALUES (2, 1, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1)");
+            await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 2") == 1, "barrier");
+            assertThat(count(target, "SELECT count(*) FROM clinics")).isZero();
+
+            Ownership.change(control, "clinics", Ownership.Owner.LEGACY, "bob", "rollback", gates, 60_000, 0);
+            await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.LEGACY, "owner back");
+            exec(legacy, "INSERT INTO clinic VALUES (6, 'Synced')");
+            await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM clinics WHERE id = 6") == 1, "synced");
+        }
+    }
+}
