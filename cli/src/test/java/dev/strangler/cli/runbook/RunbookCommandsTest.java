@@ -24,16 +24,21 @@ import picocli.CommandLine.ParseResult;
 class RunbookCommandsTest {
 
     /** Sample values for the placeholders runbooks may use; anything else is reported. */
-    static final Map<String, String> SAMPLES = Map.of(
-            "ROUTE", "appointments",
-            "ADMIN", "http://10.0.1.11:9901",
-            "INCIDENT", "INC-4711",
-            "STRANGLER_DIFF_DB", "jdbc:postgresql://diffdb:5432/strangler?user=sre",
-            "DIFF_ID", "12",
-            "PROXY_ADMINS", "http://10.0.1.11:9901 http://10.0.1.12:9901",
-            "LEGACY_URL", "http://monolith:8080",
-            "TARGET_URL", "http://appointments:8080",
-            "STRANGLER_CONFIG_FILE", "/etc/strangler/strangler.yaml");
+    static final Map<String, String> SAMPLES = Map.ofEntries(
+            Map.entry("ROUTE", "appointments"),
+            Map.entry("ADMIN", "http://10.0.1.11:9901"),
+            Map.entry("PROXY_ADMINS", "http://10.0.1.11:9901 http://10.0.1.12:9901"),
+            Map.entry("INCIDENT", "INC-4711"),
+            Map.entry("STRANGLER_DIFF_DB", "jdbc:postgresql://diffdb:5432/strangler?user=sre"),
+            Map.entry("DIFF_ID", "12"),
+            Map.entry("LEGACY_URL", "http://monolith:8080"),
+            Map.entry("TARGET_URL", "http://appointments:8080"),
+            Map.entry("STRANGLER_CONFIG_FILE", "/etc/strangler/strangler.yaml"),
+            Map.entry("FWD_SLOT", "appointments_fwd"),
+            Map.entry("REV_SLOT", "appointments_rev"),
+            Map.entry("STRANGLER_LEGACY_DB", "jdbc:postgresql://legacydb:5432/monolith?user=cdc"),
+            Map.entry("STRANGLER_NEW_DB", "jdbc:postgresql://newdb:5432/appointments?user=cdc"),
+            Map.entry("STRANGLER_CDC_MAPPING", "/etc/strangler/mappings/appointments.yaml"));
 
     /** Eight runbooks with several commands each (49 when written); far fewer means the extraction broke. */
     private static final int AT_LEAST = 45;
