@@ -48,7 +48,11 @@ class AppointmentsMappingIT {
             CdcSyncConfig config = CdcSyncConfig.builder().source(pg.jdbcUrl("mono")).target(pg.jdbcUrl("appts"))
                     .mapping(mapping).slot("appts_fwd").build();
             try (CdcSync sync = CdcSync.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
-                await(Duration.ofSeconds(30), () -> count(svc, "SELECT count(*) FROM appointments") == 1, "snapshot");
+                // Tables are snapshotted one after another: wait for the last row of each.
+                await(Duration.ofSeconds(30), () -> count(svc, "SELECT count(*) FROM appointments") == 1
+                        && count(svc, "SELECT count(*) FROM patient_jurisdictions") == 1
+                        && count(svc, "SELECT count(*) FROM physicians") == 1
+                        && count(svc, "SELECT count(*) FROM physician_licences") == 1, "snapshot of all four tables");
                 assertThat(rows(svc, "SELECT status, starts_at AT TIME ZONE 'UTC', updated_at AT TIME ZONE 'UTC'"
                         + " FROM appointments")).containsExactly("BOOKED|2026-02-03 15:00:00|2026-01-01 12:00:00");
                 assertThat(rows(svc, "SELECT * FROM patient_jurisdictions")).containsExactly("1|NY");
@@ -60,9 +64,9 @@ class AppointmentsMappingIT {
                         INSERT INTO phys_lic (phys_id, lic_st, lic_no, lic_exp_dt) VALUES (7, 'NJ', 'L-2', date '2027-06-01');
                         DELETE FROM phys_lic WHERE lic_st = 'NJ';
                         """);
-                await(Duration.ofSeconds(15), () -> count(svc,
+                await(Duration.ofSeconds(30), () -> count(svc,
                         "SELECT count(*) FROM appointments WHERE status = 'CANCELLED'") == 1, "update streamed");
-                await(Duration.ofSeconds(15), () -> count(svc,
+                await(Duration.ofSeconds(30), () -> count(svc,
                         "SELECT count(*) FROM physician_licences WHERE NOT active") == 1, "licence revoked");
                 assertThat(count(svc, "SELECT count(*) FROM physician_licences")).isEqualTo(1);
                 assertThat(new Verifier(new MappingLoader().load(mapping), Direction.FORWARD, 100)

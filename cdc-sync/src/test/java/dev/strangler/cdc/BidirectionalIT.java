@@ -68,10 +68,10 @@ class BidirectionalIT {
                 long fwdRows = applied(fresh, "bi_fwd");
                 long revRows = applied(legacy, "bi_rev");
                 exec(legacy, "INSERT INTO appt VALUES (999999, 9, 'B', date '2026-04-01', time '08:00', null, 'VIDEO', 1, 1)");
-                await(Duration.ofSeconds(15), () -> count(fresh, "SELECT count(*) FROM appointments WHERE id = 999999") == 1,
+                await(Duration.ofSeconds(30), () -> count(fresh, "SELECT count(*) FROM appointments WHERE id = 999999") == 1,
                         "marker synced");
                 exec(fresh, "INSERT INTO appointments VALUES (999998, 9, 'BOOKED', now(), 1, 1)");
-                await(Duration.ofSeconds(15), () -> count(legacy, "SELECT count(*) FROM appt WHERE appt_id = 999998") == 1,
+                await(Duration.ofSeconds(30), () -> count(legacy, "SELECT count(*) FROM appt WHERE appt_id = 999998") == 1,
                         "reverse marker synced");
                 assertThat(applied(fresh, "bi_fwd")).isEqualTo(fwdRows + 1);
                 assertThat(applied(legacy, "bi_rev")).isEqualTo(revRows + 1);

@@ -82,18 +82,18 @@ class ControlPlaneIT {
             Ownership.change(control, "clinics", Ownership.Owner.NEW, "alice", "cutover", gates, 60_000, 0);
             assertThat(rows(target, "SELECT actor, subject, from_value, to_value, detail FROM strangler_cdc_audit"))
                     .containsExactly("alice|clinics|both|new|cutover");
-            await(Duration.ofSeconds(10), () -> sync.owners().get("clinics") == Ownership.Owner.NEW, "syncer sees owner");
+            await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.NEW, "syncer sees owner");
 
             // The new side owns clinics: legacy writes to it no longer flow forward; appointments still do.
             exec(legacy, "INSERT INTO clinic VALUES (5, 'Ignored')");
             exec(legacy, "INSERT INTO appt VALUES (2, 1, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1)");
-            await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 2") == 1, "barrier");
+            await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 2") == 1, "barrier");
             assertThat(count(target, "SELECT count(*) FROM clinics")).isZero();
 
             Ownership.change(control, "clinics", Ownership.Owner.LEGACY, "bob", "rollback", gates, 60_000, 0);
-            await(Duration.ofSeconds(10), () -> sync.owners().get("clinics") == Ownership.Owner.LEGACY, "owner back");
+            await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.LEGACY, "owner back");
             exec(legacy, "INSERT INTO clinic VALUES (6, 'Synced')");
-            await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM clinics WHERE id = 6") == 1, "synced");
+            await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM clinics WHERE id = 6") == 1, "synced");
         }
     }
 }

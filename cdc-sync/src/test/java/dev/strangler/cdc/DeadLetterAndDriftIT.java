@@ -56,7 +56,7 @@ class DeadLetterAndDriftIT {
                 COMMIT;
                 """);
         exec(legacy, "INSERT INTO appt VALUES (4, 4, 'D', date '2026-01-05', time '09:00', null, 'VIDEO', 10, 1)");
-        await(Duration.ofSeconds(15), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 4") == 1,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 4") == 1,
                 "stream continued past the poison records");
         assertThat(rows(target, "SELECT id FROM appointments WHERE id < 10 ORDER BY id")).containsExactly("1", "4");
         List<DeadLetterAdmin.Entry> letters = dlq.list().stream().filter(e -> e.sourceTable().equals("public.appt"))
@@ -79,7 +79,7 @@ class DeadLetterAndDriftIT {
     void newNullableLegacyColumnDoesNotStopTheSync() {
         exec(legacy, "ALTER TABLE appt ADD COLUMN room text");
         exec(legacy, "INSERT INTO appt VALUES (50, 5, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1, 'R2')");
-        await(Duration.ofSeconds(15), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 50") == 1,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 50") == 1,
                 "row with the new column synced");
     }
 
@@ -88,9 +88,9 @@ class DeadLetterAndDriftIT {
         exec(legacy, "ALTER TABLE clinic DROP COLUMN name");
         exec(legacy, "INSERT INTO clinic VALUES (2)");
         exec(legacy, "INSERT INTO appt VALUES (60, 6, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1)");
-        await(Duration.ofSeconds(15), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 60") == 1,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 60") == 1,
                 "other table still syncing");
-        await(Duration.ofSeconds(5), () -> sync.status().stoppedTables().containsKey("public.clinic"), "clinic stopped");
+        await(Duration.ofSeconds(30), () -> sync.status().stoppedTables().containsKey("public.clinic"), "clinic stopped");
         assertThat(sync.status().stoppedTables().get("public.clinic"))
                 .contains("mapped column(s) name no longer in source table public.clinic");
         assertThat(count(target, "SELECT count(*) FROM clinics WHERE id = 2")).isZero();

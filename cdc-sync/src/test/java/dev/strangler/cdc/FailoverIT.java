@@ -27,9 +27,9 @@ class FailoverIT {
                 await(Duration.ofSeconds(40), () -> count(target, "SELECT count(*) FROM clinics") == 1, "child active");
                 try (CdcSync standby = CdcSync.start(TestSchemas.config(pg, "fo").build(), new SimpleMeterRegistry(),
                         Clock.systemUTC())) {
-                    await(Duration.ofSeconds(10), () -> "STANDBY".equals(standby.status().role()), "standby waiting");
+                    await(Duration.ofSeconds(30), () -> "STANDBY".equals(standby.status().role()), "standby waiting");
                     exec(legacy, "INSERT INTO clinic VALUES (2, 'South')");
-                    await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM clinics") == 2, "child applies");
+                    await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM clinics") == 2, "child applies");
                     assertThat(standby.status().role()).isEqualTo("STANDBY");
 
                     active.destroyForcibly().waitFor();

@@ -64,7 +64,7 @@ class ForwardSyncIT {
                 UPDATE clinic SET name = 'North-East' WHERE clinic_id = 1;
                 COMMIT;
                 """);
-        await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM clinics WHERE name = 'North-East'") == 1,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM clinics WHERE name = 'North-East'") == 1,
                 "update streamed");
         // The whole source transaction is visible at once: the clinic rename came with the rest.
         assertThat(rows(target, "SELECT status, version FROM appointments WHERE id = 2")).containsExactly("CANCELLED|2");
@@ -77,14 +77,14 @@ class ForwardSyncIT {
     @Test
     void rowLeavingTheFilterLeavesTheTarget() {
         exec(legacy, "UPDATE appt SET kind = 'PHONE' WHERE appt_id = 10");
-        await(Duration.ofSeconds(10), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 10") == 0,
+        await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 10") == 0,
                 "filtered row removed");
     }
 
     @Test
     void statusShowsActiveSlotPositionAndEmptyDeadLetters() {
         exec(legacy, "UPDATE appt SET fee = 11 WHERE appt_id = 20");
-        await(Duration.ofSeconds(10), () -> sync.status().lagMs() >= 0, "a streamed change applied");
+        await(Duration.ofSeconds(30), () -> sync.status().lagMs() >= 0, "a streamed change applied");
         CdcStatus s = sync.status();
         assertThat(s.role()).isEqualTo("ACTIVE");
         assertThat(s.slot()).isEqualTo("fw_fwd");

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
  * {@code strangler demo}: the whole migration on this machine, in one process, until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole migration on this machine: embedded PostgreSQL, the sample monolith,",
-                "the extracted appointments service, the routing proxy and simulated patients.",
+        description = {"Run the whole migration on this machine, in one process, until Ctrl-C.",
+                "Starts an embedded PostgreSQL, the seeded sample monolith, the extracted appointments service,",
+                "CDC both ways, the routing proxy (appointments route at 0%) and simulated patients.",
                 "Ctrl-C stops everything and removes temporary data."},
         footer = {"%nExamples:",
                 "  strangler demo",
