@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.cli.CliRun;
 import dev.strangler.cli.demo.Demo;
 import dev.strangler.cli.demo.DemoSettings;
-import dev.strangler.embedded.LocalPostgres;
 import dev.strangler.shadow.store.DiffStore;
 import dev.strangler.shadow.store.DiffStoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +18,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,15 +56,11 @@ class RollbackRunbookIT {
 
     @Test
     void cutoverThenRollbackRunbooksWorkStepByStepAgainstALiveDemo() throws Exception {
-        try (LocalPostgres diffDb = LocalPostgres.start();
-                Demo demo = Demo.start(new DemoSettings(0, 0, 20, 300, 40, null))) {
-            diffDb.createDatabase("diffs");
-            // The diff store creates its schema; `strangler shadow report` in the cutover runbook reads it.
-            new DiffStore(diffDb.dataSource("diffs"), DiffStoreConfig.defaults(), Clock.systemUTC(),
-                    new SimpleMeterRegistry()).close();
+        try (Demo demo = Demo.start(new DemoSettings(0, 0, 20, 300, 40, null))) {
+            String diffDb = createDiffStore(demo);
             Map<String, String> vars = Map.of("ROUTE", ROUTE, "INCIDENT", "INC-IT",
                     "ADMIN", demo.adminUrl().toString(), "PROXY_ADMINS", demo.adminUrl().toString(),
-                    "STRANGLER_DIFF_DB", diffDb.jdbcUrl("diffs"), "FWD_SLOT", "demo_fwd", "REV_SLOT", "demo_rev",
+                    "STRANGLER_DIFF_DB", diffDb, "FWD_SLOT", "demo_fwd", "REV_SLOT", "demo_rev",
                     "STRANGLER_LEGACY_DB", demo.jdbcUrl("monolith"), "STRANGLER_NEW_DB", demo.jdbcUrl("appointments"),
                     "STRANGLER_CDC_MAPPING", demo.dataDir().resolve("appointments.yaml").toString());
             CliRun cli = new CliRun(home).env("STRANGLER_ADMIN_URL", demo.adminUrl().toString())
@@ -124,6 +125,29 @@ class RollbackRunbookIT {
             outputs.add(r.out());
         }
         return outputs;
+    }
+
+    /**
+     * A diff store in the demo's own PostgreSQL (one server instead of two keeps the test fast);
+     * the store creates its schema, which `strangler shadow report` in the cutover runbook reads.
+     */
+    private static String createDiffStore(Demo demo) throws SQLException {
+        try (Connection c = DriverManager.getConnection(demo.jdbcUrl("postgres")); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE diffs");
+        }
+        String url = demo.jdbcUrl("diffs");
+        try (HikariDataSource ds = new HikariDataSource(hikari(url));
+                DiffStore store = new DiffStore(ds, DiffStoreConfig.defaults(), Clock.systemUTC(), new SimpleMeterRegistry())) {
+            store.flush().join(); // the writer thread is up and the schema is in place
+        }
+        return url;
+    }
+
+    private static HikariConfig hikari(String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(2);
+        return config;
     }
 
     private static int weightBps(CliRun cli) throws IOException {
