@@ -87,7 +87,6 @@ public final class ProxyServer implements AutoCloseable {
             proxyChannel = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false) // reads are driven by back-pressure
                     .childHandler(new ProxyChannelInitializer(context))
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
             adminChannel = new ServerBootstrap().group(adminGroup).channel(transport.serverChannel())

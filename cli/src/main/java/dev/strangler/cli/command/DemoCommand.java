@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
  * {@code strangler demo}: the whole migration on this machine, in one process, until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole migration on this machine: embedded PostgreSQL, the sample monolith,",
-                "the extracted appointments service, the routing proxy and simulated patients.",
+        description = {"Run the whole migration on this machine, in one process, until Ctrl-C.",
+                "Starts an embedded PostgreSQL, the seeded sample monolith, the extracted appointments service,",
+                "CDC both ways, the routing proxy (appointments route at 0%) and simulated patients.",
                 "Ctrl-C stops everything and removes temporary data."},
         footer = {"%nExamples:",
                 "  strangler demo",
@@ -59,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DemoSettings settings = new DemoSettings(port, adminPort, noTraffic ? 0 : rps, patients, physicians, data);
         long t0 = System.nanoTime();
-        out.println("strangler demo: starting (embedded PostgreSQL, monolith, appointments service, proxy)...");
+        out.println("strangler demo: starting (embedded PostgreSQL, monolith, appointments service, CDC, proxy)...");
         out.flush();
         Demo demo = Demo.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -70,10 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
         printReady(out, demo, (System.nanoTime() - t0) / 1_000_000);
         // A heartbeat line, so a user can see the simulated traffic flowing (and errors if any).
         while (!stopped.await(STATUS_EVERY_SECONDS, TimeUnit.SECONDS)) {
-            if (!noTraffic) {
-                out.printf("traffic: %s%n", demo.trafficCounts());
-                out.flush();
-            }
+            out.printf("%s%s%n", noTraffic ? "" : "traffic: " + demo.trafficCounts() + " | ", demo.cdcSummary());
+            out.flush();
         }
         return 0;
     }

@@ -2,6 +2,11 @@ package dev.strangler.cli.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strangler.cdc.CdcStatus;
+import dev.strangler.cdc.CdcSync;
+import dev.strangler.cdc.CdcSyncConfig;
+import dev.strangler.cdc.Direction;
+import dev.strangler.cdc.ShippedMappings;
 import dev.strangler.embedded.LocalPostgres;
 import dev.strangler.proxy.ProxyConfigLoader;
 import dev.strangler.proxy.ProxyServer;
@@ -11,7 +16,6 @@ import dev.strangler.sample.monolith.MonolithSeeder;
 import dev.strangler.sample.monolith.SeedSpec;
 import dev.strangler.services.appointments.AppointmentsApp;
 import dev.strangler.services.appointments.AppointmentsConfig;
-import dev.strangler.services.appointments.LegacyImport;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Comparator;
@@ -34,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole migration on one machine, in one process: an embedded PostgreSQL holding the
  * monolith's and the appointments service's databases, the seeded sample monolith, the extracted
- * appointments service, the routing proxy with the appointments route at 0 %, and simulated
- * traffic. {@link #close()} stops everything in reverse order and removes temporary data.
+ * appointments service, CDC both ways between their databases, the routing proxy with the
+ * appointments route at 0 %, and simulated traffic. {@link #close()} stops everything in reverse order and removes temporary data.
  */
 public final class Demo implements AutoCloseable {
 
@@ -49,6 +54,9 @@ public final class Demo implements AutoCloseable {
     private ProxyServer proxy;
     private DemoTraffic traffic;
     private Path proxyConfigFile;
+    private LocalPostgres pg;
+    private CdcSync forwardSync;
+    private CdcSync reverseSync;
 
     private Demo(Path dataDir, boolean temporary) {
         this.dataDir = dataDir;
@@ -78,7 +86,7 @@ public final class Demo implements AutoCloseable {
     }
 
     private void startParts(DemoSettings settings) throws RuntimeException {
-        LocalPostgres pg = track(LocalPostgres.builder()
+        pg = track(LocalPostgres.builder()
                 .dataDirectory(dataDir.resolve("postgres"))
                 .keepData(!temporary)
                 .start());
@@ -90,19 +98,44 @@ public final class Demo implements AutoCloseable {
         MonolithConfig monolithConfig = MonolithConfig.builder(monolithDb).build();
         MonolithApp monolith = track(MonolithApp.start(monolithConfig));
         AppointmentsApp.migrations().migrate(appointmentsDb);
-        if (!seeded.skipped()) {
-            LegacyImport.copy(monolithDb, appointmentsDb, monolithConfig.zone());
-        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        startCdc(pg, monolithDb, appointmentsDb, registry);
         AppointmentsApp appointments = track(AppointmentsApp.start(
                 AppointmentsConfig.builder(appointmentsDb).zone(monolithConfig.zone()).build()));
 
         proxyConfigFile = DemoProxyConfig.write(dataDir, settings, monolith.port(), appointments.port(), adminToken);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         proxy = track(ProxyServer.start(ProxyConfigLoader.load(proxyConfigFile), registry, Clock.systemUTC()));
 
         if (settings.rps() > 0) {
             traffic = track(DemoTraffic.start(proxyUrl(), monolithDb, seed.firstDay(), seed.days(), settings.rps()));
         }
+    }
+
+    /**
+     * CDC both ways through the shipped mapping: forward (monolith → appointments) copies the
+     * seeded rows first, then streams; reverse (appointments → monolith) streams the service's own
+     * writes back. Replication origins keep the two from echoing each other.
+     */
+    private void startCdc(LocalPostgres pg, DataSource monolithDb, DataSource appointmentsDb,
+            PrometheusMeterRegistry registry) {
+        DemoSql.exec(monolithDb, "ALTER TABLE phys_lic REPLICA IDENTITY FULL"); // the mapping's key is not the PK
+        Path mapping = ShippedMappings.extract("appointments", dataDir);
+        String legacyUrl = pg.jdbcUrl("monolith");
+        String newUrl = pg.jdbcUrl("appointments");
+        forwardSync = track(CdcSync.start(CdcSyncConfig.builder().source(legacyUrl).target(newUrl).mapping(mapping)
+                .slot("demo_fwd").direction(Direction.FORWARD).build(), registry, Clock.systemUTC()));
+        DemoSql.awaitEqualCounts(monolithDb, "appt", appointmentsDb, "appointments", Duration.ofSeconds(90));
+        reverseSync = track(CdcSync.start(CdcSyncConfig.builder().source(newUrl).target(legacyUrl).control(newUrl)
+                .mapping(mapping).slot("demo_rev").direction(Direction.REVERSE).snapshot(false).build(),
+                registry, Clock.systemUTC()));
+    }
+
+    /** Forward and reverse CDC status, for the heartbeat line. */
+    public String cdcSummary() {
+        CdcStatus f = forwardSync.status();
+        CdcStatus r = reverseSync.status();
+        return "cdc forward " + f.role() + " lag " + f.lagMs() + " ms, dlq " + f.dlqSize()
+                + "; reverse " + r.role() + " lag " + r.lagMs() + " ms, dlq " + r.dlqSize();
     }
 
     private <T extends AutoCloseable> T track(T part) {
@@ -133,6 +166,11 @@ public final class Demo implements AutoCloseable {
     /** Outcomes of the simulated traffic so far; all zero with traffic off. */
     public DemoTraffic.Counts trafficCounts() {
         return traffic == null ? new DemoTraffic.Counts(0, 0, 0, 0, 0) : traffic.counts();
+    }
+
+    /** JDBC URL of one of the demo's databases ({@code monolith} or {@code appointments}). */
+    public String jdbcUrl(String database) {
+        return pg.jdbcUrl(database);
     }
 
     /** The data directory (removed on close when temporary). */

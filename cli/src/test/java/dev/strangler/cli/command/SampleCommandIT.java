@@ -1,10 +1,9 @@
 package dev.strangler.cli.command;
 
-import dev.strangler.embedded.LocalPostgres;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.cli.CliRun;
+import dev.strangler.embedded.LocalPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +32,17 @@ class SampleCommandIT {
             assertThat(video.exit()).as(video.toString()).isZero();
             assertThat(video.out()).contains("video-sessions listening on http://127.0.0.1:");
         }
+    }
+
+    /* The embedded path: a service seeded from a monolith database in the same embedded server. */
+    @Test
+    void startsTheAppointmentsServiceOnEmbeddedPostgresWithImportedData() {
+        CliRun.Result r = new CliRun(home).run("sample", "appointments", "--patients", "100", "--physicians", "5",
+                "--once");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).containsPattern("imported \\d+ rows from a seeded monolith database")
+                .contains("appointments listening on http://127.0.0.1:").contains("database: embedded PostgreSQL");
     }
 
     @Test

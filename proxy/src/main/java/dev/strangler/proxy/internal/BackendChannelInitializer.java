@@ -23,8 +23,9 @@ final class BackendChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        // No traffic either way for the backend timeout: 504 while an exchange waits, close when pooled.
-        p.addLast(TIMEOUT, new IdleStateHandler(0, 0, timeoutNanos, TimeUnit.NANOSECONDS));
+        // Nothing read for the backend timeout: 504 while an exchange waits, close when pooled. Reader
+        // idle only: an all-idle handler would add a listener to every write on the hot path.
+        p.addLast(TIMEOUT, new IdleStateHandler(timeoutNanos, 0, 0, TimeUnit.NANOSECONDS));
         // Large limits: the backend is trusted; 64 KiB chunks keep bodies streaming in pooled buffers.
         p.addLast(CODEC, new HttpClientCodec(16 * 1024, 64 * 1024, 64 * 1024));
         p.addLast("relay", handler);

@@ -34,14 +34,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        // The connect listener runs before channelActive, and a read() requested there can be lost
-        // (seen with epoll); asking again here guarantees the response (or a close) is noticed.
-        ctx.read();
-        ctx.fireChannelActive();
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrontendHandler f = frontend;
         if (f != null) {
@@ -58,8 +50,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         FrontendHandler f = frontend;
         if (f != null) {
             f.onBackendReadComplete();
-        } else if (ctx.channel().isActive()) {
-            ctx.read(); // idle in the pool: keep a read pending to notice a close
         }
     }
 

@@ -3,7 +3,6 @@ package dev.strangler.proxy.internal;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
@@ -57,7 +56,6 @@ final class BackendPool {
     ChannelFuture connect(EventLoop loop, int index, BackendHandler handler) {
         Bootstrap b = template.clone(loop);
         b.handler(new BackendChannelInitializer(handler, timeoutNanos));
-        b.option(ChannelOption.AUTO_READ, false);
         return b.connect(addresses[index]);
     }
 
@@ -69,8 +67,10 @@ final class BackendPool {
             return;
         }
         deque.addLast(ch);
-        // Keep a read pending while idle so that a backend closing the connection is noticed at once.
-        ch.read();
+        // Reading while idle notices at once when the backend closes the connection.
+        if (!ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true);
+        }
     }
 
     /** Forgets a connection that closed (called on its event loop). */

@@ -23,16 +23,19 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: routes each request, leases a backend connection on the same event loop,
  * streams the request body to it and the response back, one exchange at a time (pipelined requests
- * wait in {@link #inbox}). AUTO_READ is off on both channels: a side is read only while the other
+ * wait in {@link #inbox}). Auto-read is switched off on a side while the other cannot take more
+ * (see {@link #maybeRead()}): a side is read only while the other
  * side is writable, which bounds memory for bodies of any size. After a WebSocket 101 both channels
  * become a raw byte relay.
  *
@@ -97,7 +100,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             clientIp = isa.getAddress().getHostAddress();
         }
         px.metrics.connectionOpened();
-        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -245,12 +247,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void writeRequest(HttpRequest req) {
         boolean expectContinue = HttpUtil.is100ContinueExpected(req);
-        backend.write(req); // ownership passes to the backend channel
+        backend.write(req, backend.voidPromise()); // ownership passes to the backend channel
         backendFlushPending = true;
         if (expectContinue) {
             flushBackend(); // the client waits for 100 Continue before sending the body
         }
-        backend.read(); // AUTO_READ is off: ask for the response
     }
 
     private void onContent(HttpContent c) {
@@ -275,7 +276,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             px.metrics.bytesIn(n);
         }
         boolean last = c instanceof LastHttpContent;
-        backend.write(c); // ownership passes to the backend channel
+        backend.write(c, backend.voidPromise()); // ownership passes to the backend channel
         backendFlushPending = true;
         if (last) {
             requestDone = true;
@@ -296,19 +297,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Reads from the client only when the next message has somewhere to go (back-pressure). */
+    /**
+     * Back-pressure: the client is read only while nothing waits in the inbox and the backend can
+     * take more. Auto-read is toggled only on a change, because with epoll every toggle costs an
+     * epoll_ctl call; in the common case (one request at a time, small bodies) it never changes.
+     */
     private void maybeRead() {
-        if (closing || !ctx.channel().isActive()) {
-            return;
-        }
-        if (upgraded) {
-            if (backend != null && backend.isWritable()) {
-                ctx.read();
-            }
-        } else if (!active) {
-            ctx.read();
-        } else if (!connecting && !requestDone && backend != null && backend.isWritable()) {
-            ctx.read();
+        boolean want = !closing && inbox.isEmpty() && (backend == null || backend.isWritable());
+        setAutoRead(ctx.channel(), want);
+    }
+
+    private static void setAutoRead(Channel ch, boolean want) {
+        if (ch.config().isAutoRead() != want) {
+            ch.config().setAutoRead(want); // setting it true also issues a read
         }
     }
 
@@ -331,7 +332,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         HttpContent c = (HttpContent) msg;
         boolean last = c instanceof LastHttpContent;
         if (interim || upgradePending) {
-            ctx.write(c); // ownership passes to the client channel
+            ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
             if (last && upgradePending) {
                 switchToRelay();
             } else if (last) {
@@ -344,7 +345,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (n > 0) {
             px.metrics.bytesOut(n);
         }
-        ctx.write(c); // ownership passes to the client channel
+        ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
         if (last) {
             responseComplete();
         }
@@ -365,7 +366,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backendKeepAlive = HttpUtil.isKeepAlive(resp);
             responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
         }
-        ctx.write(resp); // ownership passes to the client channel
+        // Void promises on relay writes: no promise allocation or listener per write; a failed
+        // write surfaces as exceptionCaught on that channel, which closes it.
+        ctx.write(resp, ctx.voidPromise()); // ownership passes to the client channel
     }
 
     private void responseComplete() {
@@ -392,8 +395,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void onBackendReadComplete() {
         ctx.flush();
-        if (backend != null && ctx.channel().isWritable()) {
-            backend.read();
+        if (backend != null) {
+            setAutoRead(backend, ctx.channel().isWritable()); // pause the backend while the client is slow
         }
     }
 
@@ -403,8 +406,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && backend != null) {
-            backend.read(); // the client drained: resume reading the response
+        if (backend != null) {
+            setAutoRead(backend, ctx.channel().isWritable()); // the client drained: resume the response
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -424,6 +427,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void onBackendTimeout() {
         if (upgraded || !active) {
             return;
+        }
+        if (!requestDone && backend != null && backend.isWritable()) {
+            return; // still uploading and the backend keeps taking bytes: not silent, just busy
         }
         failBackend(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
                 "backend '" + backendName + "' did not answer within " + px.limits.backendTimeout().toMillis() + " ms");
@@ -470,6 +476,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         meters.record(status, System.nanoTime() - startNanos);
         ChannelPipeline cp = ctx.pipeline();
         cp.remove(encoder); // the 101 is already encoded into the outbound buffer
+        // Either side may be the only one talking in a WebSocket: idle means silent both ways.
+        cp.replace(ProxyChannelInitializer.IDLE, ProxyChannelInitializer.IDLE,
+                new IdleStateHandler(0, 0, px.limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         cp.remove(headerTimeout);
         cp.remove(HttpObjectDecoder.class); // forwards any buffered bytes to us as a ByteBuf
         backend.pipeline().remove(BackendChannelInitializer.CODEC);
@@ -479,7 +488,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         px.metrics.webSocketOpened();
         ctx.flush();
         maybeRead();
-        backend.read();
     }
 
     private void relay(Object msg, Channel to) {
@@ -487,7 +495,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg); // nowhere to send it
             return;
         }
-        to.write(msg); // ownership passes to the other channel; flushed on read complete
+        to.write(msg, to.voidPromise()); // ownership passes to the other channel; flushed on read complete
         if (to != ctx.channel()) {
             backendFlushPending = true;
         }

@@ -15,6 +15,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
     /** Body chunks are cut to this size so a large body streams in pooled buffers. */
     private static final int MAX_CHUNK = 64 * 1024;
+    static final String IDLE = "idle";
     private final ProxyContext px;
 
     public ProxyChannelInitializer(ProxyContext px) {
@@ -30,7 +31,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private HeaderTimeoutHandler addTimeouts(ChannelPipeline p) {
-        p.addLast("idle", new IdleStateHandler(0, 0, px.limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        // Reader idle (no listener per write); a WebSocket swaps in an all-idle handler on upgrade.
+        p.addLast(IDLE, new IdleStateHandler(px.limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         HeaderTimeoutHandler headerTimeout = new HeaderTimeoutHandler(px.limits.headerTimeout().toNanos());
         p.addLast("header-timeout", headerTimeout);
         return headerTimeout;

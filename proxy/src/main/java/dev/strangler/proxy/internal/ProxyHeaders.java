@@ -98,7 +98,8 @@ final class ProxyHeaders {
     }
 
     static void stripHopByHop(HttpHeaders h, boolean keepUpgrade) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
+        List<String> connection = h.contains(HttpHeaderNames.CONNECTION)
+                ? h.getAll(HttpHeaderNames.CONNECTION) : List.of();
         for (String value : connection) {
             for (String token : value.split(",")) {
                 String name = token.trim();

@@ -15,9 +15,11 @@ import java.util.Map;
 public final class MonolithApp implements AutoCloseable {
 
     private final SampleServer server;
+    private final VideoService video;
 
-    private MonolithApp(SampleServer server) {
+    private MonolithApp(SampleServer server, VideoService video) {
         this.server = server;
+        this.video = video;
     }
 
     /** The monolith's schema migrations ({@code db/monolith/} on the classpath). */
@@ -28,19 +30,20 @@ public final class MonolithApp implements AutoCloseable {
     /** Migrates the database, then binds and serves. */
     public static MonolithApp start(MonolithConfig config) {
         migrations().migrate(config.dataSource());
+        VideoService video = new VideoService(config);
         SampleServer server = SampleServer.builder("monolith")
                 .host(config.host())
                 .port(config.port())
                 .clock(config.clock())
                 .blockingThreads(config.blockingThreads())
                 .maxBodyBytes(config.maxBodyBytes())
-                .routes(routes(config))
+                .routes(routes(config, video))
                 .start();
-        return new MonolithApp(server);
+        return new MonolithApp(server, video);
     }
 
     /** Every endpoint of the monolith. */
-    static Routes routes(MonolithConfig config) {
+    static Routes routes(MonolithConfig config, VideoService video) {
         return new Routes()
                 .get("/health", r -> Response.ok(Map.of("status", "UP")))
                 .include(new PatientService(config).routes())
@@ -48,12 +51,17 @@ public final class MonolithApp implements AutoCloseable {
                 .include(new AppointmentService(config).routes())
                 .include(new PrescriptionService(config).routes())
                 .include(new LoginSessionService(config).routes())
-                .include(new VideoService(config).routes());
+                .include(video.routes());
     }
 
     /** The port it listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** Signalling connections open right now (all rooms). */
+    public int openSignallingSessions() {
+        return video.openSignallingSessions();
     }
 
     @Override

@@ -45,6 +45,10 @@ final class VideoService {
         this.ds = config.dataSource();
     }
 
+    int openSignallingSessions() {
+        return relay.openSessions();
+    }
+
     Routes routes() {
         return new Routes()
                 .post("/video/rooms", this::createRoom)

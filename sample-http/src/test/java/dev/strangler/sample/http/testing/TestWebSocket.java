@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,14 +18,20 @@ public final class TestWebSocket implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket ws;
 
-    private TestWebSocket(HttpClient client, URI uri) {
-        this.ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, new Listener()).join();
+    private TestWebSocket(HttpClient client, URI uri, Map<String, String> headers) {
+        WebSocket.Builder b = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(b::header);
+        this.ws = b.buildAsync(uri, new Listener()).join();
     }
 
     /** Connects; fails with the handshake error (e.g. the HTTP status) when refused. */
     public static TestWebSocket connect(HttpClient client, String uri) {
-        return new TestWebSocket(client, URI.create(uri));
+        return new TestWebSocket(client, URI.create(uri), Map.of());
+    }
+
+    /** Connects with extra request headers (e.g. a sticky routing key). */
+    public static TestWebSocket connect(HttpClient client, String uri, Map<String, String> headers) {
+        return new TestWebSocket(client, URI.create(uri), headers);
     }
 
     public static CompletableFuture<TestWebSocket> connectAsync(HttpClient client, String uri) {
