@@ -40,9 +40,13 @@ class RollingRestartIT {
     }
 
     private ProxyServer start(int port, MeterRegistry registry, String dir) {
+        return start(port, registry, dir, true);
+    }
+
+    private ProxyServer start(int port, MeterRegistry registry, String dir, boolean reusePort) {
         ProxyConfig config = Fixture.config(state.resolve(dir), legacy.port(), target.port(), 5_000)
                 .listen(new HostPort("127.0.0.1", port))
-                .reusePort(true)
+                .reusePort(reusePort)
                 .drainDelay(Duration.ofMillis(500))
                 .grace(Duration.ofSeconds(10))
                 .build();
@@ -79,5 +83,105 @@ class RollingRestartIT {
         }
         assertThat(answered(blueMeters)).isGreaterThanOrEqualTo(300);
         assertThat(answered(greenMeters)).isGreaterThanOrEqualTo(300);
+    }
+
+    /**
+     * Two proxies behind a tiny load balancer (it polls each proxy's /readyz every 20 ms and opens new
+     * connections only to ready ones, round robin). Each proxy in turn is drained and restarted on its
+     * port while the load runs: no request fails.
+     */
+    @Test
+    void rollingRestartOfTwoProxiesBehindALoadBalancerLosesNoRequest() throws Exception {
+        legacy = TestBackend.start("monolith");
+        target = TestBackend.start("appointments");
+        ProxyServer[] proxies = {start(0, new SimpleMeterRegistry(), "a0", false), start(0, new SimpleMeterRegistry(), "b0", false)};
+        int[] ports = {proxies[0].port(), proxies[1].port()};
+        int[] admins = {proxies[0].adminPort(), proxies[1].adminPort()};
+        TinyLoadBalancer lb = new TinyLoadBalancer(ports, admins);
+        try (lb; LoadRunner load = new LoadRunner(6, "/api/appointments/1", lb::pick)) {
+            Await.await(Duration.ofSeconds(30), () -> load.ok.get() >= 300);
+            SimpleMeterRegistry[] restarted = new SimpleMeterRegistry[2];
+            for (int i = 0; i < 2; i++) {
+                proxies[i].drainAndClose(); // its clients move to the other proxy
+                assertThat(proxies[i].openConnections()).isZero();
+                restarted[i] = new SimpleMeterRegistry();
+                proxies[i] = start(ports[i], restarted[i], (i == 0 ? "a" : "b") + "1", false);
+                lb.admins[i] = proxies[i].adminPort();
+                int restartedIndex = i;
+                Await.await(Duration.ofSeconds(10), () -> lb.ready(restartedIndex));
+                long before = load.total();
+                Await.await(Duration.ofSeconds(30), () -> load.total() > before + 300);
+            }
+            load.close();
+            assertThat(answered(restarted[0])).as("the restarted first proxy took over when the second drained")
+                    .isGreaterThan(0);
+            assertThat(load.failures).as("failed requests during the rolling restart").isEmpty();
+            assertThat(load.failed.get()).isZero();
+        } finally {
+            for (ProxyServer p : proxies) {
+                p.close();
+            }
+        }
+    }
+
+    /** Picks a ready proxy for each new connection; polls /readyz of every proxy. */
+    static final class TinyLoadBalancer implements AutoCloseable {
+        final int[] ports;
+        final int[] admins;
+        private final boolean[] ready;
+        private final Thread poller;
+        private volatile boolean running = true;
+        private int next;
+
+        TinyLoadBalancer(int[] ports, int[] admins) {
+            this.ports = ports;
+            this.admins = admins;
+            this.ready = new boolean[ports.length];
+            java.util.Arrays.fill(ready, true);
+            poller = new Thread(this::poll, "tiny-lb-health");
+            poller.setDaemon(true);
+            poller.start();
+        }
+
+        private void poll() {
+            while (running) {
+                for (int i = 0; i < admins.length; i++) {
+                    boolean ok;
+                    try {
+                        ok = Fixture.get(admins[i], "/readyz").statusCode() == 200;
+                    } catch (Exception e) {
+                        ok = false; // stopped or not yet started
+                    }
+                    synchronized (this) {
+                        ready[i] = ok;
+                    }
+                }
+                try {
+                    Thread.sleep(20); // health-check period of this load balancer
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        synchronized boolean ready(int i) {
+            return ready[i];
+        }
+
+        synchronized int pick() {
+            for (int k = 0; k < ports.length; k++) {
+                int i = next++ % ports.length;
+                if (ready[i]) {
+                    return ports[i];
+                }
+            }
+            throw new IllegalStateException("no proxy is ready");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            poller.join(5_000);
+        }
     }
 }
