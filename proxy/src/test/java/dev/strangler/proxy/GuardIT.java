@@ -80,9 +80,24 @@ class GuardIT {
         assertThat(e.beforeWeight()).isEqualTo(10_000);
         assertThat(e.afterWeight()).isZero();
         assertThat(e.reason()).contains("error ratio 0.5000 (30/60, max 0.2000)").contains("60 s").contains("minRequests 20");
+        assertThat(e.details().path("tripped").get(0).asText()).isEqualTo("maxErrorRatio");
+        assertThat(e.details().path("requests").asLong()).isEqualTo(60);
+        assertThat(e.details().path("errors").asLong()).isEqualTo(30);
+        assertThat(e.details().path("errorRatio").asDouble()).isEqualTo(0.5);
+        assertThat(e.details().path("maxErrorRatio").asDouble()).isEqualTo(0.2);
+        assertThat(e.details().path("windowSeconds").asLong()).isEqualTo(60);
+        assertThat(e.details().path("maxP99Ms").asLong()).isEqualTo(400);
         JsonNode viaApi = Fixture.json(Fixture.get(proxy.adminPort(), "/api/audit",
                 "Authorization", "Bearer " + Fixture.OPERATOR_SECRET)).path("entries");
-        assertThat(viaApi.findValuesAsText("action")).contains("auto-rollback");
+        JsonNode viaApiEntry = null;
+        for (JsonNode n : viaApi) {
+            if (n.path("action").asText().equals("auto-rollback")) {
+                viaApiEntry = n;
+            }
+        }
+        assertThat(viaApiEntry).as("auto-rollback entry in GET /api/audit").isNotNull();
+        assertThat(viaApiEntry.path("actor").asText()).isEqualTo("guard");
+        assertThat(viaApiEntry.path("details").path("errors").asLong()).isEqualTo(30);
         String scrape = Fixture.get(proxy.adminPort(), "/metrics").body();
         assertThat(scrape).contains("strangler_proxy_auto_rollbacks_total{route=\"appointments\"} 1.0");
     }
@@ -128,6 +143,10 @@ class GuardIT {
         assertThat(proxy.routes().route("appointments").orElseThrow().weightBps()).isZero();
         assertThat(autoRollbackEntries()).singleElement().satisfies(e ->
                 assertThat(e.reason()).contains("p99 > 400 ms").contains("error ratio ok 0.0000"));
+        AuditEntry e = autoRollbackEntries().get(0);
+        assertThat(e.details().path("tripped").get(0).asText()).isEqualTo("maxP99");
+        assertThat(e.details().path("slowerThanMaxP99").asLong()).isEqualTo(20);
+        assertThat(e.details().path("p99EstimateMs").asDouble()).isGreaterThanOrEqualTo(600.0); // upper slot bound: at least the delay
     }
 
     @Test

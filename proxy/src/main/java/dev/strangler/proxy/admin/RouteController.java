@@ -112,18 +112,20 @@ public final class RouteController {
      * with {@code force}, also closes open WebSockets on those routes' targets.
      */
     public synchronized RollbackResult rollback(String actor, String id, String reason, boolean force) {
-        return rollback(actor, id, reason, force, id == null ? "rollback-all" : "rollback");
+        return rollback(actor, id, reason, force, id == null ? "rollback-all" : "rollback", null);
     }
 
     /**
      * The guard's rollback of one route: weight 0, audited as {@code auto-rollback} by actor
-     * {@code guard} with {@code reason} (the window's figures). Open WebSockets are left alone.
+     * {@code guard}, with {@code reason} and the window's figures as {@code details}. Open WebSockets
+     * are left alone.
      */
-    public synchronized RollbackResult autoRollback(String id, String reason) {
-        return rollback("guard", requireNonNull(id, "id"), reason, false, "auto-rollback");
+    public synchronized RollbackResult autoRollback(String id, String reason, ObjectNode details) {
+        return rollback("guard", requireNonNull(id, "id"), reason, false, "auto-rollback", details);
     }
 
-    private RollbackResult rollback(String actor, String id, String reason, boolean force, String action) {
+    private RollbackResult rollback(String actor, String id, String reason, boolean force, String action,
+                                    ObjectNode details) {
         RouteTable before = table.get();
         List<Route> affected = new ArrayList<>();
         if (id != null) {
@@ -145,7 +147,7 @@ public final class RouteController {
         List<AuditEntry> entries = new ArrayList<>();
         List<RolledBack> rolled = new ArrayList<>();
         for (Route r : affected) {
-            entries.add(new AuditEntry(clock.instant(), actor, action, r.id(), r.weightBps(), 0, reason));
+            entries.add(new AuditEntry(clock.instant(), actor, action, r.id(), r.weightBps(), 0, reason, details));
             rolled.add(new RolledBack(r.id(), r.weightBps()));
         }
         persist(after, entries);

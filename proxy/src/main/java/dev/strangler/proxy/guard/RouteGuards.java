@@ -1,5 +1,8 @@
 package dev.strangler.proxy.guard;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.routing.Route;
 import io.micrometer.core.instrument.Counter;
@@ -116,7 +119,7 @@ public final class RouteGuards implements AutoCloseable {
         g.lastWeight = 0;
         String figures = figures(g, s, errors, slow);
         try {
-            controller.autoRollback(g.route, "guard tripped: " + figures);
+            controller.autoRollback(g.route, "guard tripped: " + figures, details(g, s, weight, errors, slow));
         } catch (RuntimeException e) {
             // The table swap happens before persisting: the route is at 0 even when the audit write failed.
             LOG.error("guard on route {}: rollback not fully recorded: {}", g.route, e.getMessage());
@@ -141,6 +144,35 @@ public final class RouteGuards implements AutoCloseable {
         b.append(" over the last ").append(c.window().getSeconds()).append(" s of target '").append(g.target)
                 .append("' answers (minRequests ").append(c.minRequests()).append(')');
         return b.toString();
+    }
+
+    /** The window's figures as audit details (numbers a tool can read back). */
+    static ObjectNode details(Guarded g, GuardWindow.Snapshot s, int weight, boolean errors, boolean slow) {
+        GuardConfig c = g.config;
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        ArrayNode why = d.putArray("tripped");
+        if (errors) {
+            why.add("maxErrorRatio");
+        }
+        if (slow) {
+            why.add("maxP99");
+        }
+        d.put("target", g.target);
+        d.put("windowSeconds", c.window().getSeconds());
+        d.put("requests", s.requests());
+        d.put("errors", s.errors());
+        d.put("errorRatio", s.errorRatio());
+        d.put("maxErrorRatio", c.maxErrorRatio());
+        d.put("slowerThanMaxP99", s.slow());
+        d.put("p99EstimateMs", s.p99Nanos() / 1_000_000.0);
+        if (c.maxP99() != null) {
+            d.put("maxP99Ms", c.maxP99().toMillis());
+        } else {
+            d.putNull("maxP99Ms");
+        }
+        d.put("minRequests", c.minRequests());
+        d.put("weightBeforeBps", weight);
+        return d;
     }
 
     private void evaluateSafely() {
