@@ -63,14 +63,13 @@ public final class ProxyServer implements AutoCloseable {
     private Channel adminChannel;
     private boolean closed;
 
-    private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock) {
+    private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock, Transport transport) {
         this.config = config;
         ObjectMapper json = new ObjectMapper();
         RouteStateStore store = new RouteStateStore(config.state().stateFile(), json);
         this.routes = new AtomicReference<>(new RouteTable(1, withSavedWeights(config.routes(), store)));
         WebSocketSessions webSockets = new WebSocketSessions();
         this.controller = new RouteController(routes, store, new AuditLog(config.state().auditLog(), json), webSockets, clock);
-        Transport transport = Transport.best();
         PrometheusMeterRegistry prometheus = prometheus(registry);
         MeterRegistry recordTo = registry;
         if (prometheus == null) {
@@ -136,8 +135,13 @@ public final class ProxyServer implements AutoCloseable {
      * @throws ProxyException when a port cannot be bound or the state file cannot be read
      */
     public static ProxyServer start(ProxyConfig config, MeterRegistry registry, Clock clock) {
+        return start(config, registry, clock, Transport.best());
+    }
+
+    /** As {@link #start(ProxyConfig, MeterRegistry, Clock)} on a given transport (tests force NIO). */
+    static ProxyServer start(ProxyConfig config, MeterRegistry registry, Clock clock, Transport transport) {
         try {
-            return new ProxyServer(config, registry, clock);
+            return new ProxyServer(config, registry, clock, transport);
         } catch (java.io.UncheckedIOException e) {
             throw new ProxyException(e.getMessage(), e);
         }

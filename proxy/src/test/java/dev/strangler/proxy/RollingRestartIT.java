@@ -1,6 +1,7 @@
 package dev.strangler.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,18 @@ class RollingRestartIT {
 
     private static double answered(MeterRegistry r) {
         return r.find("strangler.proxy.requests").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void reusePortOnNioRefusesToStartWithAClearError() throws Exception {
+        legacy = TestBackend.start("monolith");
+        target = TestBackend.start("appointments");
+        ProxyConfig config = Fixture.config(state, legacy.port(), target.port(), 0).reusePort(true).build();
+
+        assertThatThrownBy(() -> ProxyServer.start(config, new SimpleMeterRegistry(), Clock.systemUTC(), Transport.nio()))
+                .isInstanceOf(ProxyException.class)
+                .hasMessage("listen.reusePort: true needs the native epoll transport (Linux x86-64); this platform "
+                        + "runs NIO (set listen.reusePort: false, or run on Linux)");
     }
 
     @Test
