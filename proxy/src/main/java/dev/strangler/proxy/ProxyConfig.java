@@ -2,6 +2,7 @@ package dev.strangler.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strangler.proxy.guard.GuardConfig;
 import dev.strangler.proxy.routing.Route;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,22 +24,34 @@ import java.util.Set;
  * @param routes        routes in match order
  * @param limits        protective limits and timeouts
  * @param state         persisted weights and audit log
- * @param shutdownGrace how long a graceful stop waits for in-flight requests
+ * @param shutdown      drain delay and grace of a graceful stop
+ * @param reusePort     bind the client listener with SO_REUSEPORT (epoll only), so a new version can
+ *                      start on the same port before this one drains
+ * @param guards        automatic-rollback guards by route id (routes without one are not measured)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
-                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+                          List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
+                          boolean reusePort, Map<String, GuardConfig> guards) {
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
         requireNonNull(admin, "admin");
         requireNonNull(limits, "limits");
         requireNonNull(state, "state");
-        requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(shutdown, "shutdown");
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
         backends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backends));
         routes = List.copyOf(routes);
+        guards = guards == null ? Map.of() : Map.copyOf(guards);
+        for (Map.Entry<String, GuardConfig> g : guards.entrySet()) {
+            Route r = routes.stream().filter(x -> x.id().equals(g.getKey())).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("guard for route '" + g.getKey() + "': no such route"));
+            if (r.target() == null) {
+                throw new IllegalArgumentException("route " + r.id() + ": a guard needs a target backend to watch");
+            }
+        }
         Set<String> ids = new HashSet<>();
         for (Route r : routes) {
             if (!ids.add(r.id())) {
@@ -49,6 +62,18 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 requireBackend(backends, r.id(), "target", r.target());
             }
         }
+    }
+
+    /** The config shape before shutdown/reusePort/guards: drain delay 0, no SO_REUSEPORT, no guards. */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+        this(listen, threads, admin, backends, routes, limits, state, new ShutdownConfig(Duration.ZERO, shutdownGrace),
+                false, Map.of());
+    }
+
+    /** How long a graceful stop waits for in-flight requests: {@code shutdown().grace()}. */
+    public Duration shutdownGrace() {
+        return shutdown.grace();
     }
 
     private static void requireBackend(Map<String, BackendConfig> backends, String route, String key, String name) {
@@ -74,6 +99,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 + ", tokens=" + admin.tokens().values() + ", backends=" + backends.values()
                 + ", routes=" + routes.stream().map(r -> r.id() + "(" + r.legacy()
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
+                + ", guards=" + guards.keySet() + ", reusePort=" + reusePort + ", shutdown=" + shutdown
                 + ", state=" + state.stateFile() + ", audit=" + state.auditLog() + "}";
     }
 
@@ -87,7 +113,10 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private final List<Route> routes = new ArrayList<>();
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private StateConfig state = StateConfig.in(Path.of("strangler-state"));
-        private Duration shutdownGrace = Duration.ofSeconds(10);
+        private Duration drainDelay = ShutdownConfig.DEFAULT_DRAIN_DELAY;
+        private Duration grace = ShutdownConfig.DEFAULT_GRACE;
+        private boolean reusePort;
+        private final Map<String, GuardConfig> guards = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -132,14 +161,34 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        /** Same as {@link #grace(Duration)} (the old key's name). */
         public Builder shutdownGrace(Duration v) {
-            shutdownGrace = v;
+            return grace(v);
+        }
+
+        public Builder grace(Duration v) {
+            grace = v;
+            return this;
+        }
+
+        public Builder drainDelay(Duration v) {
+            drainDelay = v;
+            return this;
+        }
+
+        public Builder reusePort(boolean v) {
+            reusePort = v;
+            return this;
+        }
+
+        public Builder guard(String routeId, GuardConfig g) {
+            guards.put(routeId, g);
             return this;
         }
 
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, shutdownGrace);
+                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards);
         }
     }
 }

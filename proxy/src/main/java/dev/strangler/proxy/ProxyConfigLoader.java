@@ -3,6 +3,7 @@ package dev.strangler.proxy;
 import dev.strangler.proxy.YamlTree.ListNode;
 import dev.strangler.proxy.YamlTree.MapNode;
 import dev.strangler.proxy.YamlTree.Node;
+import dev.strangler.proxy.guard.GuardConfig;
 import dev.strangler.proxy.routing.PathRewrite;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
@@ -35,15 +36,18 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdownGrace");
+            "state", "shutdown", "shutdownGrace");
+    private static final Set<String> LISTEN = Set.of("address", "reusePort");
+    private static final Set<String> SHUTDOWN = Set.of("drainDelay", "grace");
     private static final Set<String> ADMIN = Set.of("listen", "tokens");
     private static final Set<String> TOKEN = Set.of("secret", "role");
-    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite");
+    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite", "guard");
     private static final Set<String> MATCH = Set.of("pathPrefix", "pathPattern", "methods", "headers");
     private static final Set<String> STICKY = Set.of("header", "cookie", "jwtClaim");
     private static final Set<String> REWRITE = Set.of("prefix", "replacement");
     private static final Set<String> LIMITS = Set.of("maxInitialLineBytes", "maxHeaderBytes", "maxBodyBytes",
-            "headerTimeout", "idleTimeout", "backendConnectTimeout", "backendTimeout", "maxIdlePerBackend");
+            "headerTimeout", "idleTimeout", "backendConnectTimeout", "backendTimeout", "maxIdlePerBackend",
+            "webSocketIdleTimeout");
     private static final Set<String> STATE = Set.of("dir", "stateFile", "auditLog");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -91,19 +95,30 @@ public final class ProxyConfigLoader {
             return null;
         }
         r.checkKeys(root, "", TOP);
-        HostPort listen = hostPort(r, root, "listen", "", new HostPort("127.0.0.1", 8080));
+        HostPort listen;
+        boolean reusePort = false;
+        MapNode listenMap = root.entries().get("listen") instanceof MapNode lm ? lm : null;
+        if (listenMap != null) {
+            r.checkKeys(listenMap, "listen", LISTEN);
+            listen = hostPort(r, listenMap, "address", "listen", new HostPort("127.0.0.1", 8080));
+            reusePort = ListenReader.reusePort(r, listenMap);
+        } else {
+            listen = hostPort(r, root, "listen", "", new HostPort("127.0.0.1", 8080));
+        }
         Long threads = r.integer(root, "threads", "", ProxyConfig.defaultThreads(), 1, 256);
         AdminConfig admin = admin(r, r.map(root.entries().get("admin"), "admin"));
         Map<String, BackendConfig> backends = backends(r, root);
-        List<Route> routes = routes(r, root, backends);
+        Map<String, GuardConfig> guards = new LinkedHashMap<>();
+        List<Route> routes = routes(r, root, backends, guards);
         LimitsConfig limits = limits(r, r.map(root.entries().get("limits"), "limits"));
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
-        Duration grace = r.duration(root, "shutdownGrace", "", Duration.ofSeconds(10));
+        ShutdownConfig shutdown = ShutdownReader.shutdown(r, root);
         if (!r.errors().isEmpty()) {
             return null;
         }
         try {
-            return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, grace);
+            return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, shutdown,
+                    reusePort, guards);
         } catch (IllegalArgumentException e) {
             r.error(0, "", e.getMessage());
             return null;
@@ -201,7 +216,8 @@ public final class ProxyConfigLoader {
         return out;
     }
 
-    private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends) {
+    private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends,
+                                      Map<String, GuardConfig> guards) {
         List<Route> out = new ArrayList<>();
         ListNode list = r.list(root.entries().get("routes"), "routes");
         if (list == null) {
@@ -215,6 +231,10 @@ public final class ProxyConfigLoader {
                 r.error(list.items().get(i).line(), "routes[" + i + "].id", "'" + route.id() + "' is used by an earlier route (expected: unique ids)");
             } else if (route != null) {
                 out.add(route);
+                GuardConfig g = GuardReader.guard(r, (MapNode) list.items().get(i), "routes[" + i + "]", route);
+                if (g != null) {
+                    guards.put(route.id(), g);
+                }
             }
         }
         return out;
@@ -235,7 +255,8 @@ public final class ProxyConfigLoader {
                 r.duration(m, "idleTimeout", "limits", d.idleTimeout()),
                 r.duration(m, "backendConnectTimeout", "limits", d.backendConnectTimeout()),
                 r.duration(m, "backendTimeout", "limits", d.backendTimeout()),
-                idle == null ? d.maxIdlePerBackend() : idle.intValue());
+                idle == null ? d.maxIdlePerBackend() : idle.intValue(),
+                r.duration(m, "webSocketIdleTimeout", "limits", d.webSocketIdleTimeout()));
     }
 
     private static StateConfig state(ConfigReader r, MapNode m) {

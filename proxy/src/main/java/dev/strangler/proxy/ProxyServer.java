@@ -5,6 +5,7 @@ import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
+import dev.strangler.proxy.guard.RouteGuards;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
@@ -21,10 +22,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running proxy: the client-facing HTTP listener and the admin API, each on its own port.
- * Start with {@link #start}; {@link #close()} stops accepting, lets in-flight requests finish (up to
- * {@code shutdownGrace}) and releases everything.
+ * Start with {@link #start}. {@link #drainAndClose()} is the SIGTERM path: {@code /readyz} 503 at
+ * once, the listener closes after {@code shutdown.drainDelay}, then connections are moved off
+ * ({@code Connection: close}) while in-flight requests and WebSocket sessions get up to
+ * {@code shutdown.grace}. {@link #close()} does the same without the drain delay (embedding, tests).
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -51,28 +56,34 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
+    private final RouteGuards guards;
     private final AtomicReference<String> readiness = new AtomicReference<>("starting");
     private final Object closeLock = new Object();
     private Channel proxyChannel;
     private Channel adminChannel;
     private boolean closed;
 
-    private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock) {
+    private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock, Transport transport) {
         this.config = config;
         ObjectMapper json = new ObjectMapper();
         RouteStateStore store = new RouteStateStore(config.state().stateFile(), json);
         this.routes = new AtomicReference<>(new RouteTable(1, withSavedWeights(config.routes(), store)));
         WebSocketSessions webSockets = new WebSocketSessions();
         this.controller = new RouteController(routes, store, new AuditLog(config.state().auditLog(), json), webSockets, clock);
-        Transport transport = Transport.best();
         PrometheusMeterRegistry prometheus = prometheus(registry);
         MeterRegistry recordTo = registry;
         if (prometheus == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
+        this.guards = new RouteGuards(config.guards(), controller, recordTo, System::nanoTime);
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
-                new ProxyMetrics(recordTo), webSockets, transport.clientChannel());
+                new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel());
+        if (config.reusePort() && !transport.name().equals("epoll")) {
+            guards.close();
+            throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
+                    + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
+        }
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.adminWorker = Executors.newSingleThreadExecutor(r -> {
@@ -84,8 +95,14 @@ public final class ProxyServer implements AutoCloseable {
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
                 scrape::scrape, readiness::get, json);
         try {
-            proxyChannel = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
+            ServerBootstrap listener = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true);
+            if (config.reusePort()) {
+                // Another process (the next version) may bind the same port while this one drains.
+                listener.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            proxyChannel = listener
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ProxyChannelInitializer(context))
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
@@ -98,14 +115,16 @@ public final class ProxyServer implements AutoCloseable {
                     })
                     .bind(config.admin().listen().host(), config.admin().listen().port()).sync().channel();
         } catch (Exception e) {
+            guards.close();
             shutdownGroups();
             throw new ProxyException("cannot listen on " + config.listen() + " / admin " + config.admin().listen()
                     + ": " + e.getMessage() + " (is another process using the port?)", e);
         }
+        guards.start();
         readiness.set("ready");
-        LOG.info("proxy listening on {} (admin {}), {} I/O threads, transport {}, {} routes (table version {})",
-                address(proxyChannel), address(adminChannel), config.threads(), transport.name(),
-                config.routes().size(), routes.get().version());
+        LOG.info("proxy listening on {}{} (admin {}), {} I/O threads, transport {}, {} routes (table version {})",
+                address(proxyChannel), config.reusePort() ? " with SO_REUSEPORT" : "", address(adminChannel),
+                config.threads(), transport.name(), config.routes().size(), routes.get().version());
     }
 
     /**
@@ -116,8 +135,13 @@ public final class ProxyServer implements AutoCloseable {
      * @throws ProxyException when a port cannot be bound or the state file cannot be read
      */
     public static ProxyServer start(ProxyConfig config, MeterRegistry registry, Clock clock) {
+        return start(config, registry, clock, Transport.best());
+    }
+
+    /** As {@link #start(ProxyConfig, MeterRegistry, Clock)} on a given transport (tests force NIO). */
+    static ProxyServer start(ProxyConfig config, MeterRegistry registry, Clock clock, Transport transport) {
         try {
-            return new ProxyServer(config, registry, clock);
+            return new ProxyServer(config, registry, clock, transport);
         } catch (java.io.UncheckedIOException e) {
             throw new ProxyException(e.getMessage(), e);
         }
@@ -153,12 +177,37 @@ public final class ProxyServer implements AutoCloseable {
         return context.inFlight();
     }
 
+    /** Open client connections now (WebSocket sessions included). */
+    public int openConnections() {
+        return context.drainer().openConnections();
+    }
+
+    /** The automatic-rollback guards (empty when no route declares one). */
+    public RouteGuards guards() {
+        return guards;
+    }
+
     /**
-     * Graceful stop: refuse new connections, report "draining" on /readyz, wait for in-flight
-     * requests up to {@code shutdownGrace}, then close every connection. Idempotent.
+     * The SIGTERM path: {@code /readyz} answers 503 at once; the listener stays open for
+     * {@code shutdown.drainDelay} so load balancers notice, then closes; then every response carries
+     * {@code Connection: close}, idle keep-alive connections are closed, and in-flight requests and
+     * WebSocket sessions get up to {@code shutdown.grace} before the rest is cut. Blocks the caller
+     * (never call it on an event loop). Idempotent.
+     */
+    public void drainAndClose() {
+        stop(config.shutdown().drainDelay());
+    }
+
+    /**
+     * Graceful stop without the drain delay (embedding, tests): {@code /readyz} 503, listener closed at
+     * once, in-flight requests and WebSocket sessions get up to {@code shutdown.grace}. Idempotent.
      */
     @Override
     public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private void stop(Duration drainDelay) {
         synchronized (closeLock) {
             if (closed) {
                 return;
@@ -166,23 +215,37 @@ public final class ProxyServer implements AutoCloseable {
             closed = true;
         }
         readiness.set("draining");
+        if (!drainDelay.isZero()) {
+            LOG.info("draining: /readyz answers 503; listener closes in {} ms", drainDelay.toMillis());
+            pause(drainDelay);
+        }
         proxyChannel.close().syncUninterruptibly();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (context.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10); // caller's thread, never an event loop: polling the in-flight count
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        context.drainer().startClosing();
+        Duration grace = config.shutdown().grace();
+        LOG.info("listener closed; waiting up to {} ms for {} requests in flight, {} WebSockets, {} connections",
+                grace.toMillis(), context.inFlight(), context.webSockets().size(), openConnections());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while ((context.inFlight() > 0 || openConnections() > 0) && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(10)); // caller's thread, never an event loop: polling the counts
         }
-        if (context.inFlight() > 0) {
-            LOG.warn("shutdown grace {} over with {} requests still in flight; closing them", config.shutdownGrace(),
-                    context.inFlight());
+        if (context.inFlight() > 0 || context.webSockets().size() > 0) {
+            LOG.warn("shutdown grace {} over with {} requests still in flight and {} WebSockets open; closing them",
+                    grace, context.inFlight(), context.webSockets().size());
+            context.webSockets().closeAll(); // close frame 1001 "going away" rather than a bare reset
         }
+        context.drainer().closeAll();
+        guards.close();
         adminChannel.close().syncUninterruptibly();
         shutdownGroups();
         LOG.info("proxy stopped");
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void shutdownGroups() {

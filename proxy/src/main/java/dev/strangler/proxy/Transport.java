@@ -19,6 +19,10 @@ record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends
         if (Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
+        return nio();
+    }
+
+    static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 }

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A tiny real HTTP backend for tests. Answers every request with 200 and a JSON description of what
  * it received (method, uri, body size, selected headers) and {@code X-Backend: NAME}. Special paths:
  * {@code /slow} never answers, {@code /close} drops the connection, {@code /chunked} answers chunked,
- * {@code /ws} is a WebSocket echo. Streams request bodies (counts, never buffers them).
+ * {@code /ws} is a WebSocket echo, {@code ?delayMs=N} answers after N ms, {@code /status/NNN} answers
+ * with status NNN. Streams request bodies (counts, never buffers them).
  */
 final class TestBackend implements AutoCloseable {
 
@@ -119,6 +120,14 @@ final class TestBackend implements AutoCloseable {
             if (uri.contains("/slow")) {
                 return;
             }
+            java.util.regex.Matcher delay = java.util.regex.Pattern.compile("[?&]delayMs=(\\d+)").matcher(uri);
+            if (delay.find()) {
+                String undelayed = uri.replace(delay.group(0), delay.group(0).charAt(0) == '?' ? "?" : "");
+                req.setUri(undelayed);
+                ctx.executor().schedule(() -> respond(ctx, req), Long.parseLong(delay.group(1)),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+            }
             if (uri.contains("/ws")) {
                 var factory = new WebSocketServerHandshakerFactory("ws://localhost/ws", null, false);
                 var full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri, Unpooled.EMPTY_BUFFER,
@@ -150,7 +159,10 @@ final class TestBackend implements AutoCloseable {
                 ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 return;
             }
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            java.util.regex.Matcher st = java.util.regex.Pattern.compile("/status/(\\d{3})").matcher(uri);
+            HttpResponseStatus status = st.find() ? HttpResponseStatus.valueOf(Integer.parseInt(st.group(1)))
+                    : HttpResponseStatus.OK;
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.wrappedBuffer(body));
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                     .set("X-Backend", name).set("Keep-Alive", "timeout=5").set("Connection", keepAlive ? "keep-alive, X-Secret-Hop" : "close")

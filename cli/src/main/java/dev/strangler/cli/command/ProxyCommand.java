@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the strangler routing proxy and its admin API.",
-                "Stops gracefully on SIGTERM/Ctrl-C: stops accepting, lets in-flight requests finish."})
+                "Stops gracefully on SIGTERM/Ctrl-C: /readyz 503 at once, listener closed after",
+                "shutdown.drainDelay, in-flight requests and WebSockets finish within shutdown.grace, exit 0."})
 public final class ProxyCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
@@ -69,15 +70,26 @@ public final class ProxyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        boolean signalsHandled = StopSignals.install(stopRequested::countDown);
+        // Any other way out of the JVM (System.exit elsewhere, or signals we could not handle) still
+        // stops gracefully, though without the drain delay and with the JVM's own exit code.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
-            stopped.countDown();
+            stopRequested.countDown();
         }, "strangler-proxy-shutdown"));
         out.printf("proxy on %s:%d, admin API on %s:%d (Ctrl-C to stop)%n", cfg.listen().host(), server.port(),
                 cfg.admin().listen().host(), server.adminPort());
         out.flush();
-        stopped.await();
+        stopRequested.await();
+        if (signalsHandled) {
+            out.printf("draining: /readyz 503 now, listener closes in %d ms, in-flight requests get up to %d ms%n",
+                    cfg.shutdown().drainDelay().toMillis(), cfg.shutdown().grace().toMillis());
+            out.flush();
+            server.drainAndClose();
+            out.println("proxy stopped");
+            out.flush();
+        }
         return 0;
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Kubernetes manifest, the ECS task definition and the Dockerfile agree with each other and
  * with the proxy: probes on {@code /readyz} and {@code /healthz}, a drain window longer than the
- * proxy's {@code shutdownGrace}, and a proxy config the real loader accepts.
+ * proxy's {@code shutdown.drainDelay} + {@code shutdown.grace}, and a proxy config the real loader accepts.
  */
 class DeploymentFilesTest {
 
@@ -67,8 +67,8 @@ class DeploymentFilesTest {
         assertThat(preStop).hasSize(2).startsWith("sleep");
         long preStopSeconds = Long.parseLong(preStop.get(1));
         assertThat(pod.path("terminationGracePeriodSeconds").asLong())
-                .as("grace period covers preStop %ss + shutdownGrace %s + %ss", preStopSeconds, config.shutdownGrace(), MARGIN_SECONDS)
-                .isGreaterThanOrEqualTo(preStopSeconds + config.shutdownGrace().toSeconds() + MARGIN_SECONDS);
+                .as("grace period covers preStop %ss + shutdown %s + %ss", preStopSeconds, config.shutdown(), MARGIN_SECONDS)
+                .isGreaterThanOrEqualTo(preStopSeconds + drainSeconds(config) + MARGIN_SECONDS);
         assertThat(container.at("/args").toString()).contains("proxy", "--config");
         assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
         assertThat(env(container)).containsKey("STRANGLER_TOKEN");
@@ -85,7 +85,7 @@ class DeploymentFilesTest {
         assertThat(container.at("/healthCheck/command").toString()).contains("/healthz")
                 .contains("127.0.0.1:" + config.admin().listen().port());
         assertThat(container.path("stopTimeout").asInt()).as("stopTimeout (ECS maximum 120)")
-                .isGreaterThanOrEqualTo((int) config.shutdownGrace().toSeconds() + MARGIN_SECONDS).isLessThanOrEqualTo(120);
+                .isGreaterThanOrEqualTo((int) drainSeconds(config) + MARGIN_SECONDS).isLessThanOrEqualTo(120);
         List<Integer> ports = new ArrayList<>();
         container.path("portMappings").forEach(p -> ports.add(p.path("containerPort").asInt()));
         assertThat(ports).containsExactlyInAnyOrder(config.listen().port(), config.admin().listen().port());
@@ -93,6 +93,11 @@ class DeploymentFilesTest {
         container.path("secrets").forEach(s -> secrets.add(s.path("name").asText()));
         assertThat(secrets).contains("STRANGLER_TOKEN");
         assertThat(container.path("user").asText()).doesNotStartWith("0").isNotBlank();
+    }
+
+    /** Longest SIGTERM-to-exit of the proxy: drain delay, then grace. */
+    private static long drainSeconds(ProxyConfig config) {
+        return config.shutdown().drainDelay().toSeconds() + config.shutdown().grace().toSeconds();
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.strangler.proxy.admin;
 import dev.strangler.proxy.internal.WebSocketSessions;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
+import static java.util.Objects.requireNonNull;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -110,6 +112,20 @@ public final class RouteController {
      * with {@code force}, also closes open WebSockets on those routes' targets.
      */
     public synchronized RollbackResult rollback(String actor, String id, String reason, boolean force) {
+        return rollback(actor, id, reason, force, id == null ? "rollback-all" : "rollback", null);
+    }
+
+    /**
+     * The guard's rollback of one route: weight 0, audited as {@code auto-rollback} by actor
+     * {@code guard}, with {@code reason} and the window's figures as {@code details}. Open WebSockets
+     * are left alone.
+     */
+    public synchronized RollbackResult autoRollback(String id, String reason, ObjectNode details) {
+        return rollback("guard", requireNonNull(id, "id"), reason, false, "auto-rollback", details);
+    }
+
+    private RollbackResult rollback(String actor, String id, String reason, boolean force, String action,
+                                    ObjectNode details) {
         RouteTable before = table.get();
         List<Route> affected = new ArrayList<>();
         if (id != null) {
@@ -126,13 +142,12 @@ public final class RouteController {
                 closed += webSockets.closeAll(r.id(), r.target());
             }
         }
-        String action = id == null ? "rollback-all" : "rollback";
         LOG.warn("{} by {}: routes {} now at 0 bps, {} WebSockets closed (table version {})", action, actor, ids, closed,
                 after.version());
         List<AuditEntry> entries = new ArrayList<>();
         List<RolledBack> rolled = new ArrayList<>();
         for (Route r : affected) {
-            entries.add(new AuditEntry(clock.instant(), actor, action, r.id(), r.weightBps(), 0, reason));
+            entries.add(new AuditEntry(clock.instant(), actor, action, r.id(), r.weightBps(), 0, reason, details));
             rolled.add(new RolledBack(r.id(), r.weightBps()));
         }
         persist(after, entries);

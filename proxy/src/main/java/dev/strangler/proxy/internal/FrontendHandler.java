@@ -478,7 +478,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         cp.remove(encoder); // the 101 is already encoded into the outbound buffer
         // Either side may be the only one talking in a WebSocket: idle means silent both ways.
         cp.replace(ProxyChannelInitializer.IDLE, ProxyChannelInitializer.IDLE,
-                new IdleStateHandler(0, 0, px.limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                new IdleStateHandler(0, 0, px.limits.webSocketIdleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         cp.remove(headerTimeout);
         cp.remove(HttpObjectDecoder.class); // forwards any buffered bytes to us as a ByteBuf
         backend.pipeline().remove(BackendChannelInitializer.CODEC);

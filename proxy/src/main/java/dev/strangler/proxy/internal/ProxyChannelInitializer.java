@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pipeline of a client connection, in order: idle timeout, header (slowloris) timeout, strict HTTP
- * decoder, response encoder, proxy logic.
+ * decoder, response encoder, drain bookkeeping, proxy logic.
  */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
 
@@ -51,6 +51,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void addProxying(ChannelPipeline p, HeaderTimeoutHandler headerTimeout, ClientResponseEncoder encoder) {
+        // Between encoder and proxy: sees requests in and responses out, for a graceful drain.
+        p.addLast("drain", px.drainer.register(p.channel()));
         p.addLast("proxy", new FrontendHandler(px, headerTimeout, encoder));
     }
 }

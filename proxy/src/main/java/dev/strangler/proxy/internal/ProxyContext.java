@@ -26,6 +26,7 @@ public final class ProxyContext {
     final WebSocketSessions webSockets;
     final BackendPool pool;
     final LongAdder inFlight = new LongAdder();
+    final ConnectionDrainer drainer = new ConnectionDrainer();
     private final Map<String, BackendRef> backends = new HashMap<>();
 
     public ProxyContext(AtomicReference<RouteTable> routes, List<BackendConfig> backendConfigs, LimitsConfig limits,
@@ -52,6 +53,16 @@ public final class ProxyContext {
 
     BackendRef backend(String name) {
         return backends.get(name);
+    }
+
+    /** Open client connections, for a graceful stop. */
+    public ConnectionDrainer drainer() {
+        return drainer;
+    }
+
+    /** Open WebSocket sessions. */
+    public WebSocketSessions webSockets() {
+        return webSockets;
     }
 
     /** Requests currently between headers received and response complete. */

@@ -1,5 +1,6 @@
 package dev.strangler.proxy.internal;
 
+import dev.strangler.proxy.guard.GuardWindow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * The proxy's meters. Tags are route id, backend name and status class only (bounded by config),
@@ -22,6 +24,7 @@ public final class ProxyMetrics {
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
     private final MeterRegistry registry;
+    private final BiFunction<String, String, GuardWindow> guards;
     private final ConcurrentMap<String, ConcurrentMap<String, RouteMeters>> meters = new ConcurrentHashMap<>();
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final AtomicInteger openWebSockets = new AtomicInteger();
@@ -29,7 +32,16 @@ public final class ProxyMetrics {
     private final Counter bytesOut;
 
     public ProxyMetrics(MeterRegistry registry) {
+        this(registry, (route, backend) -> null);
+    }
+
+    /**
+     * @param guards the guard window of a (route, backend) pair, or null when the pair is not guarded;
+     *               asked once per pair, when its meters are created
+     */
+    public ProxyMetrics(MeterRegistry registry, BiFunction<String, String, GuardWindow> guards) {
         this.registry = registry;
+        this.guards = guards;
         Gauge.builder("strangler.proxy.connections.active", activeConnections, AtomicInteger::get)
                 .description("Open client connections").register(registry);
         Gauge.builder("strangler.proxy.websockets.open", openWebSockets, AtomicInteger::get)
@@ -46,7 +58,8 @@ public final class ProxyMetrics {
             byBackend = meters.computeIfAbsent(route, k -> new ConcurrentHashMap<>());
         }
         RouteMeters m = byBackend.get(backend);
-        return m != null ? m : byBackend.computeIfAbsent(backend, b -> new RouteMeters(registry, route, b));
+        return m != null ? m : byBackend.computeIfAbsent(backend,
+                b -> new RouteMeters(registry, route, b, guards.apply(route, b)));
     }
 
     void connectionOpened() {
@@ -82,8 +95,10 @@ public final class ProxyMetrics {
     static final class RouteMeters {
         private final Counter[] byStatusClass = new Counter[STATUS_CLASSES.length];
         private final Timer latency;
+        private final GuardWindow guard;
 
-        RouteMeters(MeterRegistry registry, String route, String backend) {
+        RouteMeters(MeterRegistry registry, String route, String backend, GuardWindow guard) {
+            this.guard = guard;
             for (int i = 0; i < STATUS_CLASSES.length; i++) {
                 byStatusClass[i] = Counter.builder("strangler.proxy.requests")
                         .description("Requests answered, by route, backend and status class")
@@ -105,6 +120,9 @@ public final class ProxyMetrics {
             int cls = status / 100 - 1;
             byStatusClass[cls < 0 || cls > 4 ? 4 : cls].increment();
             latency.record(nanos, TimeUnit.NANOSECONDS);
+            if (guard != null) {
+                guard.record(status, nanos); // only the targets of guarded routes pay for this
+            }
         }
     }
 }

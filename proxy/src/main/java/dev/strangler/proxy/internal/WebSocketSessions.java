@@ -25,6 +25,16 @@ public final class WebSocketSessions {
         return sessions.size();
     }
 
+    /** Closes every open session with close frame 1001 "going away" (end of a shutdown grace). */
+    public int closeAll() {
+        int n = 0;
+        for (FrontendHandler h : sessions) {
+            h.clientChannel().eventLoop().execute(h::goAway);
+            n++;
+        }
+        return n;
+    }
+
     /**
      * Closes (close frame 1001 "going away" to the client) every session of {@code route} relayed to
      * {@code backend}; returns how many were asked to close.
