@@ -24,9 +24,11 @@ import java.util.Set;
  * @param limits        protective limits and timeouts
  * @param state         persisted weights and audit log
  * @param shutdownGrace how long a graceful stop waits for in-flight requests
+ * @param controlPlane  shared PostgreSQL for weights and audit ({@link ControlPlaneConfig#OFF}: local files)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
-                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace,
+                          ControlPlaneConfig controlPlane) {
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -34,6 +36,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         requireNonNull(limits, "limits");
         requireNonNull(state, "state");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(controlPlane, "controlPlane");
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
@@ -58,6 +61,17 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         }
     }
 
+    /** A config without a control plane (weights in the state file, audit in audit.jsonl). */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+        this(listen, threads, admin, backends, routes, limits, state, shutdownGrace, ControlPlaneConfig.OFF);
+    }
+
+    /** This config with another control plane (the CLI applies {@code --control-db} this way). */
+    public ProxyConfig withControlPlane(ControlPlaneConfig v) {
+        return new ProxyConfig(listen, threads, admin, backends, routes, limits, state, shutdownGrace, v);
+    }
+
     /** Default number of I/O threads: one per available processor. */
     public static int defaultThreads() {
         return Runtime.getRuntime().availableProcessors();
@@ -74,7 +88,8 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 + ", tokens=" + admin.tokens().values() + ", backends=" + backends.values()
                 + ", routes=" + routes.stream().map(r -> r.id() + "(" + r.legacy()
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
-                + ", state=" + state.stateFile() + ", audit=" + state.auditLog() + "}";
+                + ", state=" + state.stateFile() + ", audit=" + state.auditLog()
+                + ", controlPlane=" + controlPlane.maskedUrl() + "}";
     }
 
     /** Builds a {@link ProxyConfig}; every setter returns {@code this}. */
@@ -88,6 +103,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private StateConfig state = StateConfig.in(Path.of("strangler-state"));
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private ControlPlaneConfig controlPlane = ControlPlaneConfig.OFF;
 
         private Builder() {
         }
@@ -137,9 +153,14 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        public Builder controlPlane(ControlPlaneConfig v) {
+            controlPlane = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, shutdownGrace);
+                    limits, state, shutdownGrace, controlPlane);
         }
     }
 }

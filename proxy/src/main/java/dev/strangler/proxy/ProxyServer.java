@@ -3,13 +3,15 @@ package dev.strangler.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
+import dev.strangler.proxy.admin.FileRouteStore;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
+import dev.strangler.proxy.admin.RouteStore;
+import dev.strangler.proxy.control.PgControlPlane;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
 import dev.strangler.proxy.internal.WebSocketSessions;
-import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -27,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyConfig config;
     private final AtomicReference<RouteTable> routes;
     private final RouteController controller;
+    private final RouteStore store;
     private final ProxyContext context;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
@@ -60,17 +62,21 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock) {
         this.config = config;
         ObjectMapper json = new ObjectMapper();
-        RouteStateStore store = new RouteStateStore(config.state().stateFile(), json);
-        this.routes = new AtomicReference<>(new RouteTable(1, withSavedWeights(config.routes(), store)));
-        WebSocketSessions webSockets = new WebSocketSessions();
-        this.controller = new RouteController(routes, store, new AuditLog(config.state().auditLog(), json), webSockets, clock);
-        Transport transport = Transport.best();
         PrometheusMeterRegistry prometheus = prometheus(registry);
         MeterRegistry recordTo = registry;
         if (prometheus == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
+        RouteStateStore state = new RouteStateStore(config.state().stateFile(), json);
+        this.store = config.controlPlane().enabled()
+                ? new PgControlPlane(config.controlPlane(), config.routes(), state, json, recordTo)
+                : new FileRouteStore(state, new AuditLog(config.state().auditLog(), json));
+        this.routes = new AtomicReference<>(store.load(config.routes()));
+        WebSocketSessions webSockets = new WebSocketSessions();
+        this.controller = new RouteController(routes, store, webSockets, clock);
+        store.follow(controller);
+        Transport transport = Transport.best();
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
                 new ProxyMetrics(recordTo), webSockets, transport.clientChannel());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
@@ -99,6 +105,7 @@ public final class ProxyServer implements AutoCloseable {
                     .bind(config.admin().listen().host(), config.admin().listen().port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
+            store.close();
             throw new ProxyException("cannot listen on " + config.listen() + " / admin " + config.admin().listen()
                     + ": " + e.getMessage() + " (is another process using the port?)", e);
         }
@@ -106,6 +113,8 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info("proxy listening on {} (admin {}), {} I/O threads, transport {}, {} routes (table version {})",
                 address(proxyChannel), address(adminChannel), config.threads(), transport.name(),
                 config.routes().size(), routes.get().version());
+        store.controlPlane().ifPresent(cp -> LOG.info("control plane {}: {}", config.controlPlane().maskedUrl(),
+                cp.state()));
     }
 
     /**
@@ -182,6 +191,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         adminChannel.close().syncUninterruptibly();
         shutdownGroups();
+        store.close();
         LOG.info("proxy stopped");
     }
 
@@ -189,24 +199,6 @@ public final class ProxyServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
-    }
-
-    private static List<Route> withSavedWeights(List<Route> configured, RouteStateStore store) {
-        Map<String, Integer> saved = store.load();
-        List<Route> out = new ArrayList<>(configured.size());
-        for (Route r : configured) {
-            Integer w = saved.get(r.id());
-            if (w == null || w == r.weightBps()) {
-                out.add(r);
-            } else if (w < 0 || w > Route.MAX_WEIGHT_BPS || (w > 0 && r.target() == null)) {
-                LOG.warn("route {}: ignoring saved weight {} from {} (not valid for this route)", r.id(), w, store.file());
-                out.add(r);
-            } else {
-                LOG.info("route {}: weight {} bps from {} (config says {})", r.id(), w, store.file(), r.weightBps());
-                out.add(r.withWeight(w));
-            }
-        }
-        return out;
     }
 
     private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {

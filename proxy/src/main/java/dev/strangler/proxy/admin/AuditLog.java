@@ -18,7 +18,7 @@ import java.util.List;
  * Append-only audit log, one JSON object per line, flushed to disk on every append. Called only
  * from the admin worker thread (never from an event loop): it does blocking file I/O.
  */
-public final class AuditLog {
+public final class AuditLog implements AuditStore {
 
     private final Path file;
     private final ObjectMapper json;
@@ -43,7 +43,7 @@ public final class AuditLog {
         }
     }
 
-    /** The newest {@code limit} entries, oldest first. */
+    @Override
     public synchronized List<AuditEntry> tail(int limit) {
         if (!Files.exists(file)) {
             return List.of();
@@ -66,17 +66,9 @@ public final class AuditLog {
         return List.copyOf(last);
     }
 
-    /** The JSON shape of the admin API's audit ENTRY. */
+    @Override
     public ObjectNode toJson(AuditEntry e) {
-        ObjectNode n = json.createObjectNode();
-        n.put("time", e.time().toString());
-        n.put("actor", e.actor());
-        n.put("action", e.action());
-        n.put("route", e.route());
-        n.putObject("before").put("weightBps", e.beforeWeight());
-        n.putObject("after").put("weightBps", e.afterWeight());
-        n.put("reason", e.reason());
-        return n;
+        return AuditJson.toJson(json, e);
     }
 
     private static AuditEntry fromJson(JsonNode n) {

@@ -1,0 +1,23 @@
+package dev.strangler.proxy.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The JSON shape of the admin API's audit ENTRY, whatever store the entry came from. */
+public final class AuditJson {
+
+    private AuditJson() {
+    }
+
+    public static ObjectNode toJson(ObjectMapper json, AuditEntry e) {
+        ObjectNode n = json.createObjectNode();
+        n.put("time", e.time().toString());
+        n.put("actor", e.actor());
+        n.put("action", e.action());
+        n.put("route", e.route());
+        n.putObject("before").put("weightBps", e.beforeWeight());
+        n.putObject("after").put("weightBps", e.afterWeight());
+        n.put("reason", e.reason());
+        return n;
+    }
+}
