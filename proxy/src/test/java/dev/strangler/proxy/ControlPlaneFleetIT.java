@@ -156,6 +156,32 @@ class ControlPlaneFleetIT {
     }
 
     @Test
+    void auditLivesInTheControlPlaneWithGaplessSeqAndDetails() throws Exception {
+        List<ProxyServer> fleet = fleet();
+        put(fleet.get(0), "appointments", "{\"weightBps\":500,\"reason\":\"step 1\"}");
+        var tool = send(fleet.get(1).adminPort(), "POST", "/api/audit",
+                "{\"action\":\"ramp-step\",\"route\":\"appointments\",\"reason\":\"gate ok\","
+                        + "\"details\":{\"step\":1,\"p99Ms\":41.5}}", "Authorization", OPERATOR);
+        assertThat(tool.statusCode()).as(tool.body()).isEqualTo(201);
+        assertThat(json(tool).path("entry").path("seq").asLong()).isEqualTo(2);
+        send(fleet.get(2).adminPort(), "POST", "/api/rollback", "{\"all\":true,\"reason\":\"drill\"}",
+                "Authorization", OPERATOR);
+
+        JsonNode all = json(send(fleet.get(2).adminPort(), "GET", "/api/audit", null, "Authorization", OPERATOR));
+        assertThat(all.path("entries").findValuesAsText("action"))
+                .containsExactly("set-weight", "ramp-step", "rollback-all", "rollback-all");
+        assertThat(all.path("entries").findValues("seq")).extracting(JsonNode::asLong).containsExactly(1L, 2L, 3L, 4L);
+        JsonNode step = all.path("entries").get(1);
+        assertThat(step.path("details").path("p99Ms").asDouble()).isEqualTo(41.5);
+        assertThat(step.path("before").path("weightBps").asInt()).isEqualTo(500);
+        JsonNode after = json(send(fleet.get(0).adminPort(), "GET", "/api/audit?afterSeq=2&route=video", null,
+                "Authorization", OPERATOR));
+        assertThat(after.path("entries")).hasSize(1);
+        assertThat(after.path("entries").get(0).path("seq").asLong()).isEqualTo(4);
+        assertThat(after.path("entries").get(0).path("details").isObject()).isTrue();
+    }
+
+    @Test
     void rollbackAllIsOneCommitThatReachesEveryProxy() throws Exception {
         List<ProxyServer> fleet = fleet();
         put(fleet.get(0), "appointments", "{\"weightBps\":2500}");
@@ -294,6 +320,8 @@ class ControlPlaneFleetIT {
             assertThat(json(refused).path("error").asText()).isEqualTo("control_plane_unavailable");
             assertThat(json(refused).path("message").asText()).contains("control plane unreachable");
             assertThat(fleet).allSatisfy(p -> assertThat(weight(p, "appointments")).isEqualTo(10_000));
+            var audit = send(fleet.get(0).adminPort(), "GET", "/api/audit", null, "Authorization", OPERATOR);
+            assertThat(audit.statusCode()).isEqualTo(503);
             int duringOutage = ok.get();
             Await.await(Duration.ofSeconds(10), () -> ok.get() > duringOutage + 30);
 

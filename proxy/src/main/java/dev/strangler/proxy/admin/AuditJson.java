@@ -3,7 +3,7 @@ package dev.strangler.proxy.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON shape of the admin API's audit ENTRY, whatever store the entry came from. */
+/** The JSON shape of the admin API's audit ENTRY (ADMIN-API.md, docs/proxy.md), whatever store it came from. */
 public final class AuditJson {
 
     private AuditJson() {
@@ -11,6 +11,7 @@ public final class AuditJson {
 
     public static ObjectNode toJson(ObjectMapper json, AuditEntry e) {
         ObjectNode n = json.createObjectNode();
+        n.put("seq", e.seq());
         n.put("time", e.time().toString());
         n.put("actor", e.actor());
         n.put("action", e.action());
@@ -18,6 +19,7 @@ public final class AuditJson {
         n.putObject("before").put("weightBps", e.beforeWeight());
         n.putObject("after").put("weightBps", e.afterWeight());
         n.put("reason", e.reason());
+        n.set("details", e.details());
         return n;
     }
 }

@@ -52,15 +52,10 @@ public final class FileRouteStore implements RouteStore {
         }
         RouteTable after = current.withWeights(change.weights());
         List<AuditEntry> entries = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : change.weights().entrySet()) {
-            Route before = current.route(e.getKey()).orElseThrow();
-            entries.add(new AuditEntry(change.time(), change.actor(), change.action(), e.getKey(), before.weightBps(),
-                    e.getValue(), change.reason()));
-        }
         try {
             state.save(after);
-            for (AuditEntry e : entries) {
-                audit.append(e);
+            for (String id : change.weights().keySet()) {
+                entries.add(audit.append(change.entry(id, current.route(id).orElseThrow().weightBps())));
             }
         } catch (RuntimeException e) {
             LOG.error("route change not persisted: {}", e.getMessage());

@@ -1,6 +1,10 @@
 package dev.strangler.proxy.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.proxy.admin.AuditEntry;
+import dev.strangler.proxy.admin.AuditQuery;
 import dev.strangler.proxy.admin.RouteChange;
 import dev.strangler.proxy.admin.RouteStore;
 import dev.strangler.proxy.admin.VersionConflict;
@@ -36,10 +40,12 @@ final class ControlRepository {
     private static final Logger LOG = LoggerFactory.getLogger(ControlRepository.class);
 
     private final List<Route> configured;
+    private final ObjectMapper json;
 
     /** @param configured this proxy's YAML routes: definitions and match order of every table built */
-    ControlRepository(List<Route> configured) {
+    ControlRepository(List<Route> configured, ObjectMapper json) {
         this.configured = List.copyOf(configured);
+        this.json = json;
     }
 
     /** The committed state: table version, and weight and version per route id. */
@@ -148,13 +154,12 @@ final class ControlRepository {
                     up.setString(3, change.actor());
                     up.setString(4, e.getKey());
                     up.addBatch();
-                    entries.add(new AuditEntry(change.time(), change.actor(), change.action(), e.getKey(),
-                            before.weights().get(e.getKey()), e.getValue(), change.reason()));
+                    entries.add(change.entry(e.getKey(), before.weights().get(e.getKey())));
                 }
                 up.executeBatch();
             }
             long[] meta = bumpMeta(c, entries.size());
-            insertAudit(c, meta[1] - entries.size() + 1, entries);
+            entries = insertAudit(c, meta[1] - entries.size() + 1, entries);
             notify(c, meta[0]);
             State after = read(c);
             c.commit();
@@ -167,20 +172,62 @@ final class ControlRepository {
         }
     }
 
-    /** The newest {@code limit} audit entries, oldest first. */
-    List<AuditEntry> tail(Connection c, int limit) throws SQLException {
+    /**
+     * Appends an entry that changes no weight (a tool's {@code ramp-step}, …): next seq, same
+     * serialisation as route changes. No notification: proxies read the audit log on demand.
+     */
+    AuditEntry append(Connection c, AuditEntry e) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            lockMeta(c);
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE control_meta SET audit_seq = audit_seq + 1"
+                    + " WHERE id = 1 RETURNING audit_seq"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+            AuditEntry appended = insertAudit(c, seq, List.of(e)).get(0);
+            c.commit();
+            return appended;
+        } catch (SQLException | RuntimeException ex) {
+            safeRollback(c);
+            throw ex;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** The newest {@code q.limit()} entries matching {@code q}, oldest first. */
+    List<AuditEntry> query(Connection c, AuditQuery q) throws SQLException {
         ArrayDeque<AuditEntry> out = new ArrayDeque<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT time, actor, action, route, before_weight,"
-                + " after_weight, reason FROM control_audit ORDER BY seq DESC LIMIT ?")) {
-            ps.setInt(1, limit);
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, route, before_weight,"
+                + " after_weight, reason, details::text FROM control_audit"
+                + " WHERE seq > ? AND (?::text IS NULL OR route = ?) AND (?::timestamptz IS NULL OR time >= ?)"
+                + " ORDER BY seq DESC LIMIT ?")) {
+            ps.setLong(1, q.afterSeq());
+            ps.setString(2, q.route());
+            ps.setString(3, q.route());
+            Timestamp since = q.since() == null ? null : Timestamp.from(q.since());
+            ps.setTimestamp(4, since);
+            ps.setTimestamp(5, since);
+            ps.setInt(6, q.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.addFirst(new AuditEntry(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getString(7)));
+                    out.addFirst(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
+                            details(rs.getString(9))));
                 }
             }
         }
         return List.copyOf(out);
+    }
+
+    private ObjectNode details(String text) throws SQLException {
+        try {
+            return json.readTree(text) instanceof ObjectNode o ? o : null;
+        } catch (JsonProcessingException e) {
+            throw new SQLException("control_audit.details is not a JSON object: " + e.getOriginalMessage(), "22P02", e);
+        }
     }
 
     private static void lockMeta(Connection c) throws SQLException {
@@ -205,11 +252,14 @@ final class ControlRepository {
         }
     }
 
-    private static void insertAudit(Connection c, long firstSeq, List<AuditEntry> entries) throws SQLException {
+    /** Inserts {@code entries} at {@code firstSeq}, {@code firstSeq + 1}, …; returns them with their seq. */
+    private List<AuditEntry> insertAudit(Connection c, long firstSeq, List<AuditEntry> entries) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>(entries.size());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO control_audit (seq, time, actor, action, route,"
-                + " before_weight, after_weight, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}'::jsonb)")) {
+                + " before_weight, after_weight, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             long seq = firstSeq;
             for (AuditEntry e : entries) {
+                out.add(e.withSeq(seq));
                 ps.setLong(1, seq++);
                 ps.setTimestamp(2, Timestamp.from(e.time()));
                 ps.setString(3, e.actor());
@@ -218,10 +268,12 @@ final class ControlRepository {
                 ps.setInt(6, e.beforeWeight());
                 ps.setInt(7, e.afterWeight());
                 ps.setString(8, e.reason());
+                ps.setString(9, e.details().toString());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+        return out;
     }
 
     private static void notify(Connection c, long tableVersion) throws SQLException {

@@ -8,6 +8,7 @@ import dev.strangler.proxy.ControlPlaneConfig;
 import dev.strangler.proxy.admin.AdminException;
 import dev.strangler.proxy.admin.AuditEntry;
 import dev.strangler.proxy.admin.AuditJson;
+import dev.strangler.proxy.admin.AuditQuery;
 import dev.strangler.proxy.admin.AuditStore;
 import dev.strangler.proxy.admin.RouteChange;
 import dev.strangler.proxy.admin.RouteStateStore;
@@ -86,7 +87,7 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         }
         this.config = config;
         this.configured = List.copyOf(configured);
-        this.repo = new ControlRepository(configured);
+        this.repo = new ControlRepository(configured, json);
         this.cache = cache;
         this.json = json;
         this.pool = pool(config);
@@ -270,14 +271,23 @@ public final class PgControlPlane implements RouteStore, AuditStore {
             return commit;
         } catch (SQLException e) {
             degradedHint(e);
-            throw unavailable("change not applied", e);
+            throw unavailable("change not applied on any proxy", e);
         }
     }
 
     @Override
-    public List<AuditEntry> tail(int limit) {
+    public AuditEntry append(AuditEntry e) {
         try (Connection c = pool.getConnection()) {
-            return repo.tail(c, limit);
+            return repo.append(c, e);
+        } catch (SQLException ex) {
+            throw unavailable("audit entry not written", ex);
+        }
+    }
+
+    @Override
+    public List<AuditEntry> query(AuditQuery q) {
+        try (Connection c = pool.getConnection()) {
+            return repo.query(c, q);
         } catch (SQLException e) {
             throw unavailable("cannot read the audit log", e);
         }
@@ -301,8 +311,7 @@ public final class PgControlPlane implements RouteStore, AuditStore {
     private AdminException unavailable(String what, SQLException e) {
         LOG.warn("control plane {}: {}: {}", config.maskedUrl(), what, oneLine(e));
         return AdminException.controlPlaneUnavailable("control plane unreachable (" + oneLine(e) + "); " + what
-                + " on any proxy; retry when the control-plane database is back"
-                + " (see runbooks/control-plane-db-down.md)");
+                + "; retry when the control-plane database is back (see runbooks/control-plane-db-down.md)");
     }
 
     private void connected() {
