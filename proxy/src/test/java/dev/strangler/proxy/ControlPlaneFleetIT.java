@@ -185,8 +185,7 @@ class ControlPlaneFleetIT {
     void rollbackAllIsOneCommitThatReachesEveryProxy() throws Exception {
         List<ProxyServer> fleet = fleet();
         put(fleet.get(0), "appointments", "{\"weightBps\":2500}");
-        put(fleet.get(1), "video", "{\"weightBps\":5000}");
-        long before = fleet.get(0).routes().version();
+        long before = json(put(fleet.get(1), "video", "{\"weightBps\":5000}")).path("version").asLong();
 
         var rb = send(fleet.get(2).adminPort(), "POST", "/api/rollback", "{\"all\":true,\"reason\":\"incident\"}",
                 "Authorization", OPERATOR);

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,17 +57,13 @@ public final class RouteStateStore {
         try {
             JsonNode root = json.readTree(file.toFile());
             Map<String, Integer> weights = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = root.path("weights").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : root.path("weights").properties()) {
                 if (e.getValue().canConvertToInt()) {
                     weights.put(e.getKey(), e.getValue().asInt());
                 }
             }
             Map<String, Long> versions = new LinkedHashMap<>();
-            it = root.path("routeVersions").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : root.path("routeVersions").properties()) {
                 if (e.getValue().canConvertToLong() && e.getValue().asLong() > 0) {
                     versions.put(e.getKey(), e.getValue().asLong());
                 }

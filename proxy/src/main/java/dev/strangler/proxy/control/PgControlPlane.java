@@ -16,23 +16,16 @@ import dev.strangler.proxy.admin.RouteStore;
 import dev.strangler.proxy.admin.WeightOverlay;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
-import io.github.resilience4j.core.IntervalFunction;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,22 +35,20 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Changes commit through a small HikariCP pool ({@link ControlRepository#commit}); the commit
  *       notifies channel {@value ControlRepository#CHANNEL}.</li>
- *   <li>One dedicated connection per proxy LISTENs (thread {@code strangler-control-plane}, blocked in
- *       {@code getNotifications(timeout)}, never an event loop) and re-reads the table on every
- *       notification; after every (re)connect it re-reads everything, so a notification missed while
- *       disconnected cannot leave the proxy stale.</li>
+ *   <li>One dedicated connection per proxy LISTENs ({@link ControlPlaneFollower}, its own thread,
+ *       never an event loop) and re-reads the table on every notification; after every (re)connect
+ *       it re-reads everything, so a notification missed while disconnected cannot leave the proxy
+ *       stale.</li>
  *   <li>Every table served is also written to the state file, the proxy's disk cache: a proxy that
  *       starts while the database is unreachable serves its last known table.</li>
  *   <li>While the database is unreachable the proxy keeps serving and reports {@code degraded};
- *       changes answer 503 and are made nowhere. It reconnects with jittered exponential backoff
- *       (resilience4j {@link IntervalFunction}) up to {@code reconnectMaxBackoff}.</li>
+ *       changes answer 503 and are made nowhere. It reconnects with jittered exponential backoff up
+ *       to {@code reconnectMaxBackoff}.</li>
  * </ul>
  */
 public final class PgControlPlane implements RouteStore, AuditStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgControlPlane.class);
-    private static final int NOTIFY_WAIT_MS = 500;
-    private static final long PING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ControlPlaneConfig config;
     private final ControlRepository repo;
@@ -67,13 +58,10 @@ public final class PgControlPlane implements RouteStore, AuditStore {
     private final HikariDataSource pool;
     private final AtomicReference<ControlPlaneStatus> status =
             new AtomicReference<>(new ControlPlaneStatus("degraded", "not connected yet"));
-    private final Counter notifyReloads;
-    private final Counter connectReloads;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final MeterRegistry registry;
     private final Object cacheLock = new Object();
-    private volatile Connection listening;
     private Connection fromLoad;
-    private Thread follower;
+    private ControlPlaneFollower follower;
 
     /**
      * @param configured the YAML routes
@@ -94,10 +82,7 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         Gauge.builder("strangler.proxy.control.plane.connected", status, s -> s.get().state().equals("connected") ? 1 : 0)
                 .description("1 while the control-plane database is reachable, 0 while serving a cached table")
                 .register(registry);
-        this.notifyReloads = Counter.builder("strangler.proxy.control.plane.reloads").tag("reason", "notify")
-                .description("route tables re-read from the control plane").register(registry);
-        this.connectReloads = Counter.builder("strangler.proxy.control.plane.reloads").tag("reason", "connect")
-                .description("route tables re-read from the control plane").register(registry);
+        this.registry = registry;
     }
 
     private static HikariDataSource pool(ControlPlaneConfig config) {
@@ -156,102 +141,13 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         if (follower != null) {
             throw new IllegalStateException("already following");
         }
-        follower = new Thread(() -> followLoop(sink), "strangler-control-plane");
-        follower.setDaemon(true);
+        follower = new ControlPlaneFollower(this, repo, sink, fromLoad, config.reconnectMaxBackoff(), registry);
+        fromLoad = null;
         follower.start();
     }
 
-    private void followLoop(TableSink sink) {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(100, 2.0, 0.5,
-                config.reconnectMaxBackoff().toMillis());
-        Connection c = fromLoad;
-        fromLoad = null;
-        int failures = 0;
-        while (closed.getCount() > 0) {
-            try {
-                if (c == null) {
-                    c = connect();
-                }
-                listening = c;
-                listen(c, sink);
-            } catch (SQLException | RuntimeException e) {
-                if (closed.getCount() == 0) {
-                    break;
-                }
-                degraded(e);
-                closeQuietly(c);
-                c = null;
-                listening = null;
-                failures++;
-                long waitMs = backoff.apply(Math.min(failures, 30));
-                LOG.debug("control plane: reconnect attempt {} in {} ms", failures, waitMs);
-                try {
-                    if (closed.await(waitMs, TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                continue;
-            }
-        }
-        closeQuietly(c);
-    }
-
-    /** LISTEN, re-read everything, then follow notifications until the connection fails or we close. */
-    private void listen(Connection c, TableSink sink) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("LISTEN " + ControlRepository.CHANNEL);
-        }
-        // After LISTEN: every commit from now on notifies us, every earlier one is in this read.
-        RouteTable fresh = repo.table(repo.read(c));
-        connectReloads.increment();
-        RouteTable mine = sink.current();
-        if (fresh.version() < mine.version()) {
-            LOG.warn("control plane is at table version {}, older than this proxy's {} (database restored or"
-                    + " recreated?); following the database", fresh.version(), mine.version());
-            sink.replace(fresh);
-        } else {
-            sink.offer(fresh);
-        }
-        saveCache(sink.current());
-        connected();
-        PGConnection pg = c.unwrap(PGConnection.class);
-        long lastHeard = System.nanoTime();
-        while (closed.getCount() > 0) {
-            PGNotification[] ns = pg.getNotifications(NOTIFY_WAIT_MS);
-            if (ns != null && ns.length > 0) {
-                lastHeard = System.nanoTime();
-                if (newerThanServed(ns, sink.current().version())) {
-                    notifyReloads.increment();
-                    if (sink.offer(repo.table(repo.read(c)))) {
-                        saveCache(sink.current());
-                    }
-                }
-            } else if (System.nanoTime() - lastHeard > PING_EVERY_NANOS) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("SELECT 1"); // a silent network partition shows up here (socketTimeout)
-                }
-                lastHeard = System.nanoTime();
-            }
-        }
-    }
-
-    private static boolean newerThanServed(PGNotification[] ns, long served) {
-        for (PGNotification n : ns) {
-            try {
-                if (Long.parseLong(n.getParameter()) > served) {
-                    return true;
-                }
-            } catch (NumberFormatException e) {
-                return true; // not ours to judge: re-read
-            }
-        }
-        return false;
-    }
-
-    private Connection connect() throws SQLException {
+    /** A new dedicated connection, schema migrated and this proxy's routes registered. */
+    Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(config.jdbcUrl(), connectionProperties(config));
         try {
             ControlSchema.migrate(c);
@@ -314,14 +210,14 @@ public final class PgControlPlane implements RouteStore, AuditStore {
                 + "; retry when the control-plane database is back (see runbooks/control-plane-db-down.md)");
     }
 
-    private void connected() {
+    void connected() {
         ControlPlaneStatus prev = status.getAndSet(new ControlPlaneStatus("connected", ""));
         if (!prev.state().equals("connected")) {
             LOG.info("control plane {}: connected, following changes", config.maskedUrl());
         }
     }
 
-    private void degraded(Exception e) {
+    void degraded(Exception e) {
         ControlPlaneStatus prev = status.get();
         if (prev.state().equals("connected") || prev.detail().equals("not connected yet")) {
             status.set(new ControlPlaneStatus("degraded", "control-plane database unreachable since " + Instant.now()
@@ -333,12 +229,16 @@ public final class PgControlPlane implements RouteStore, AuditStore {
 
     /** A failed commit is a hint only: the follower's connection decides whether we are degraded. */
     private void degradedHint(SQLException e) {
-        if (listening == null) {
+        ControlPlaneFollower f;
+        synchronized (this) {
+            f = follower;
+        }
+        if (f == null || !f.listening()) {
             degraded(e);
         }
     }
 
-    private void saveCache(RouteTable t) {
+    void saveCache(RouteTable t) {
         synchronized (cacheLock) {
             try {
                 cache.save(t);
@@ -364,7 +264,7 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private static void closeQuietly(Connection c) {
+    static void closeQuietly(Connection c) {
         if (c == null) {
             return;
         }
@@ -377,20 +277,13 @@ public final class PgControlPlane implements RouteStore, AuditStore {
 
     @Override
     public void close() {
-        closed.countDown();
-        Connection c = listening;
-        Thread t;
+        ControlPlaneFollower f;
         synchronized (this) {
-            t = follower;
+            f = follower;
         }
-        if (t != null) {
-            try {
-                t.join(NOTIFY_WAIT_MS * 4L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (f != null) {
+            f.close();
         }
-        closeQuietly(c);
         closeQuietly(fromLoad);
         pool.close();
     }
