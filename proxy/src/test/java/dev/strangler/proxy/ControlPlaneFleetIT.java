@@ -79,6 +79,10 @@ class ControlPlaneFleetIT {
     }
 
     private ProxyServer start(String name) {
+        return start(name, routes -> routes);
+    }
+
+    private ProxyServer start(String name, java.util.function.UnaryOperator<List<Route>> edit) {
         ProxyConfig config = Fixture.config(dir.resolve(name), legacy.port(), target.port(), 0)
                 .threads(1)
                 .route(new Route("video", RouteMatch.prefix("/api/video"), "monolith", "appointments", 0,
@@ -89,7 +93,7 @@ class ControlPlaneFleetIT {
         List<Route> ordered = new ArrayList<>(config.routes());
         Route rest = ordered.remove(1);
         ordered.add(rest);
-        config = new ProxyConfig(config.listen(), config.threads(), config.admin(), config.backends(), ordered,
+        config = new ProxyConfig(config.listen(), config.threads(), config.admin(), config.backends(), edit.apply(ordered),
                 config.limits(), config.state(), config.shutdownGrace(), config.controlPlane());
         ProxyServer p = ProxyServer.start(config, new SimpleMeterRegistry(), Clock.systemUTC());
         proxies.add(p);
@@ -368,6 +372,34 @@ class ControlPlaneFleetIT {
         pg.resume();
         Await.await(Duration.ofSeconds(20), () -> weight(restarted, "appointments") == 7500);
         Await.await(Duration.ofSeconds(5), () -> readyz(restarted).path("controlPlane").asText().equals("connected"));
+    }
+
+    @Test
+    void proxiesWhoseConfigsDisagreeFollowTheDocumentedRules() throws Exception {
+        ProxyServer a = start("a");
+        // c declares a route the others do not know, with its own initial weight
+        ProxyServer c = start("c", routes -> {
+            List<Route> more = new ArrayList<>(routes);
+            more.add(0, new Route("beta", RouteMatch.prefix("/api/beta"), "monolith", "appointments", 700, null, null));
+            return more;
+        });
+        // b has "video" without a target: it can never send video traffic to the extracted service
+        ProxyServer b = start("b", routes -> routes.stream().map(r -> r.id().equals("video")
+                ? new Route("video", r.match(), "monolith", null, 0, null, null) : r).toList());
+
+        assertThat(weight(c, "beta")).isEqualTo(700); // registered with its config weight
+        assertThat(a.routes().route("beta")).isEmpty(); // unknown to a: ignored
+        assertThat(put(a, "beta", "{\"weightBps\":900}").statusCode()).isEqualTo(404);
+        assertThat(put(c, "beta", "{\"weightBps\":900}").statusCode()).isEqualTo(200);
+
+        var r = put(a, "video", "{\"weightBps\":5000}");
+        long returned = System.nanoTime();
+        assertThat(r.statusCode()).isEqualTo(200);
+        millisUntil(c, "video", 5000, returned);
+        Await.await(BOUND, () -> b.routes().routeVersion("video") == 2); // b got the change...
+        assertThat(weight(b, "video")).isZero(); // ...and serves the safe side
+        assertThat(backendFor(b, "/api/video/1")).isEqualTo("monolith");
+        assertThat(put(b, "video", "{\"weightBps\":10}").statusCode()).isEqualTo(400);
     }
 
     private static JsonNode readyz(ProxyServer p) {
