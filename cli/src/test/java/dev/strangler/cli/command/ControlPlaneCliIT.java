@@ -120,6 +120,36 @@ class ControlPlaneCliIT {
     }
 
     @Test
+    void staleExpectedVersionFailsWith409AndADatabaseOutageWith503() {
+        String url = pg.createDatabase("ctl_cli_errors").jdbcUrl("ctl_cli_errors");
+        ProxyServer a = proxy("a", url);
+        ProxyServer b = proxy("b", url);
+        CliRun cli = new CliRun(home).env("STRANGLER_TOKEN", SECRET);
+        String adminA = "http://127.0.0.1:" + a.adminPort();
+        String adminB = "http://127.0.0.1:" + b.adminPort();
+
+        Result first = cli.run("routes", "set-weight", "appointments", "10%", "--expected-version", "1", "--admin", adminA);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        Result stale = cli.run("routes", "set-weight", "appointments", "90%", "--expected-version", "1", "--admin", adminB);
+        assertThat(stale.exit()).isEqualTo(1);
+        assertThat(stale.err()).isEqualTo("strangler: the admin API refused PUT /api/routes/appointments/weight"
+                + " (409 conflict): route 'appointments' is at version 2, not 1 (someone changed it first;"
+                + " read it again and retry with the new version)\n");
+
+        pg.stop();
+        try {
+            Result down = cli.run("rollback", "appointments", "--reason", "db down", "--admin", adminB);
+            assertThat(down.exit()).isEqualTo(1);
+            assertThat(down.err()).startsWith("strangler: the admin API failed on POST /api/rollback (503):"
+                    + " control plane unreachable (").contains("change not applied on any proxy");
+            assertThat(a.routes().route("appointments").orElseThrow().weightBps()).isEqualTo(1000);
+            assertThat(b.routes().route("appointments").orElseThrow().weightBps()).isEqualTo(1000);
+        } finally {
+            pg.resume();
+        }
+    }
+
+    @Test
     void controlDbFlagBeatsEnvironmentWhichBeatsTheConfigKey() throws Exception {
         Path yaml = state.resolve("strangler.yaml");
         Files.writeString(yaml, """
