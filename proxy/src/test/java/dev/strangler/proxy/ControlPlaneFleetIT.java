@@ -402,6 +402,25 @@ class ControlPlaneFleetIT {
         assertThat(put(b, "video", "{\"weightBps\":10}").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void createsItsSchemaOnceAndRefusesADatabaseFromANewerBuild() throws Exception {
+        start("a");
+        start("b"); // second start: schema already there, nothing re-applied
+        String db = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1, jdbcUrl.indexOf('?'));
+        try (var c = pg.dataSource(db, 1).getConnection(); var st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT count(*) FROM control_schema_version")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            st.execute("INSERT INTO control_schema_version (version) VALUES (99)");
+        }
+        ProxyServer newer = start("c");
+        JsonNode ready = readyz(newer);
+        assertThat(ready.path("controlPlane").asText()).isEqualTo("degraded");
+        assertThat(ready.path("controlPlaneDetail").asText())
+                .contains("control-plane schema version 99 is newer than this build's 1 (expected: upgrade strangler");
+    }
+
     private static JsonNode readyz(ProxyServer p) {
         try {
             return json(send(p.adminPort(), "GET", "/readyz", null));

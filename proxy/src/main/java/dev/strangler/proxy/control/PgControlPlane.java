@@ -125,12 +125,12 @@ public final class PgControlPlane implements RouteStore, AuditStore {
             Optional<RouteStateStore.Saved> saved = readCache();
             if (saved.isPresent()) {
                 RouteStateStore.Saved s = saved.get();
-                LOG.warn("control plane {} unreachable at start ({}); serving the cached table version {} from {}",
+                LOG.warn("control plane {} unavailable at start ({}); serving the cached table version {} from {}",
                         config.maskedUrl(), oneLine(e), s.tableVersion(), cache.file());
                 return WeightOverlay.table(configured, s.tableVersion(), s.weights(), s.routeVersions(),
                         cache.file().toString());
             }
-            LOG.warn("control plane {} unreachable at start ({}) and no cached table in {}; serving the config's weights",
+            LOG.warn("control plane {} unavailable at start ({}) and no cached table in {}; serving the config's weights",
                     config.maskedUrl(), oneLine(e), cache.file());
             return new RouteTable(1, configured);
         }
@@ -220,9 +220,9 @@ public final class PgControlPlane implements RouteStore, AuditStore {
     void degraded(Exception e) {
         ControlPlaneStatus prev = status.get();
         if (prev.state().equals("connected") || prev.detail().equals("not connected yet")) {
-            status.set(new ControlPlaneStatus("degraded", "control-plane database unreachable since " + Instant.now()
+            status.set(new ControlPlaneStatus("degraded", "control-plane database unavailable since " + Instant.now()
                     + " (" + oneLine(e) + "); serving the last known route table, changes answer 503"));
-            LOG.warn("control plane {} unreachable ({}); serving the last known route table and reconnecting",
+            LOG.warn("control plane {} unavailable ({}); serving the last known route table and reconnecting",
                     config.maskedUrl(), oneLine(e));
         }
     }
