@@ -222,8 +222,10 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         if (prev.state().equals("connected") || prev.detail().equals("not connected yet")) {
             status.set(new ControlPlaneStatus("degraded", "control-plane database unavailable since " + Instant.now()
                     + " (" + oneLine(e) + "); serving the last known route table, changes answer 503"));
-            LOG.warn("control plane {} unavailable ({}); serving the last known route table and reconnecting",
-                    config.maskedUrl(), oneLine(e));
+            if (prev.state().equals("connected")) { // at start, load() says it in its own words
+                LOG.warn("control plane {} unavailable ({}); serving the last known route table and reconnecting",
+                        config.maskedUrl(), oneLine(e));
+            }
         }
     }
 
