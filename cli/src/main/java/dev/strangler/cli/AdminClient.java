@@ -63,9 +63,20 @@ public final class AdminClient {
 
     /** {@code PUT /api/routes/{id}/weight}: {@code {"route":...,"previousWeightBps":...,"version":...}}. */
     public JsonNode setWeight(String id, int weightBps, String reason) {
+        return setWeight(id, weightBps, reason, null);
+    }
+
+    /**
+     * {@code PUT /api/routes/{id}/weight} with {@code expectedVersion} (null: none): the proxy
+     * answers 409 when the route is no longer at that version.
+     */
+    public JsonNode setWeight(String id, int weightBps, String reason, Long expectedVersion) {
         ObjectNode body = JSON.createObjectNode().put("weightBps", weightBps);
         if (reason != null) {
             body.put("reason", reason);
+        }
+        if (expectedVersion != null) {
+            body.put("expectedVersion", expectedVersion);
         }
         return send("PUT", "/api/routes/" + segment(id) + "/weight", body);
     }

@@ -28,10 +28,11 @@ import java.util.Set;
  * @param reusePort     bind the client listener with SO_REUSEPORT (epoll only), so a new version can
  *                      start on the same port before this one drains
  * @param guards        automatic-rollback guards by route id (routes without one are not measured)
+ * @param controlPlane  shared PostgreSQL for weights and audit ({@link ControlPlaneConfig#OFF}: local files)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                           List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
-                          boolean reusePort, Map<String, GuardConfig> guards) {
+                          boolean reusePort, Map<String, GuardConfig> guards, ControlPlaneConfig controlPlane) {
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -39,6 +40,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         requireNonNull(limits, "limits");
         requireNonNull(state, "state");
         requireNonNull(shutdown, "shutdown");
+        requireNonNull(controlPlane, "controlPlane");
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
@@ -68,7 +70,19 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
     public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                        List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
         this(listen, threads, admin, backends, routes, limits, state, new ShutdownConfig(Duration.ZERO, shutdownGrace),
-                false, Map.of());
+                false, Map.of(), ControlPlaneConfig.OFF);
+    }
+
+    /** The config shape before the control plane: local files. */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
+                       boolean reusePort, Map<String, GuardConfig> guards) {
+        this(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, ControlPlaneConfig.OFF);
+    }
+
+    /** This config with another control plane (the CLI applies {@code --control-db} this way). */
+    public ProxyConfig withControlPlane(ControlPlaneConfig v) {
+        return new ProxyConfig(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, v);
     }
 
     /** How long a graceful stop waits for in-flight requests: {@code shutdown().grace()}. */
@@ -100,7 +114,8 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 + ", routes=" + routes.stream().map(r -> r.id() + "(" + r.legacy()
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
                 + ", guards=" + guards.keySet() + ", reusePort=" + reusePort + ", shutdown=" + shutdown
-                + ", state=" + state.stateFile() + ", audit=" + state.auditLog() + "}";
+                + ", state=" + state.stateFile() + ", audit=" + state.auditLog()
+                + ", controlPlane=" + controlPlane.maskedUrl() + "}";
     }
 
     /** Builds a {@link ProxyConfig}; every setter returns {@code this}. */
@@ -117,6 +132,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private Duration grace = ShutdownConfig.DEFAULT_GRACE;
         private boolean reusePort;
         private final Map<String, GuardConfig> guards = new LinkedHashMap<>();
+        private ControlPlaneConfig controlPlane = ControlPlaneConfig.OFF;
 
         private Builder() {
         }
@@ -186,9 +202,14 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        public Builder controlPlane(ControlPlaneConfig v) {
+            controlPlane = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards);
+                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards, controlPlane);
         }
     }
 }

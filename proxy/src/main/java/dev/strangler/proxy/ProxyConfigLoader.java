@@ -36,9 +36,10 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdown", "shutdownGrace");
+            "state", "shutdown", "shutdownGrace", "controlPlane");
     private static final Set<String> LISTEN = Set.of("address", "reusePort");
     private static final Set<String> SHUTDOWN = Set.of("drainDelay", "grace");
+    private static final Set<String> CONTROL_PLANE = Set.of("jdbcUrl", "connectTimeout", "reconnectMaxBackoff");
     private static final Set<String> ADMIN = Set.of("listen", "tokens");
     private static final Set<String> TOKEN = Set.of("secret", "role");
     private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite", "guard");
@@ -113,12 +114,13 @@ public final class ProxyConfigLoader {
         LimitsConfig limits = limits(r, r.map(root.entries().get("limits"), "limits"));
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
         ShutdownConfig shutdown = ShutdownReader.shutdown(r, root);
+        ControlPlaneConfig controlPlane = controlPlane(r, r.map(root.entries().get("controlPlane"), "controlPlane"));
         if (!r.errors().isEmpty()) {
             return null;
         }
         try {
             return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, shutdown,
-                    reusePort, guards);
+                    reusePort, guards, controlPlane);
         } catch (IllegalArgumentException e) {
             r.error(0, "", e.getMessage());
             return null;
@@ -271,6 +273,23 @@ public final class ProxyConfigLoader {
         String audit = r.string(m, "auditLog", "state", false);
         return new StateConfig(stateFile == null ? d.stateFile() : base.resolve(stateFile),
                 audit == null ? d.auditLog() : base.resolve(audit));
+    }
+
+    private static ControlPlaneConfig controlPlane(ConfigReader r, MapNode m) {
+        ControlPlaneConfig d = ControlPlaneConfig.OFF;
+        if (m == null) {
+            return d;
+        }
+        r.checkKeys(m, "controlPlane", CONTROL_PLANE);
+        String url = r.string(m, "jdbcUrl", "controlPlane", false);
+        Duration connect = r.duration(m, "connectTimeout", "controlPlane", d.connectTimeout());
+        Duration backoff = r.duration(m, "reconnectMaxBackoff", "controlPlane", d.reconnectMaxBackoff());
+        try {
+            return new ControlPlaneConfig(url == null || url.isBlank() ? null : url.trim(), connect, backoff);
+        } catch (IllegalArgumentException e) {
+            r.error(r.line(m, "jdbcUrl"), "", e.getMessage()); // the message names the key itself
+            return d;
+        }
     }
 
     /** Reads one route entry; separate class to keep each reader short. */

@@ -3,14 +3,16 @@ package dev.strangler.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
+import dev.strangler.proxy.admin.FileRouteStore;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
+import dev.strangler.proxy.admin.RouteStore;
+import dev.strangler.proxy.control.PgControlPlane;
 import dev.strangler.proxy.guard.RouteGuards;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
 import dev.strangler.proxy.internal.WebSocketSessions;
-import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -30,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyConfig config;
     private final AtomicReference<RouteTable> routes;
     private final RouteController controller;
+    private final RouteStore store;
     private final ProxyContext context;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
@@ -66,21 +68,26 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(ProxyConfig config, MeterRegistry registry, Clock clock, Transport transport) {
         this.config = config;
         ObjectMapper json = new ObjectMapper();
-        RouteStateStore store = new RouteStateStore(config.state().stateFile(), json);
-        this.routes = new AtomicReference<>(new RouteTable(1, withSavedWeights(config.routes(), store)));
-        WebSocketSessions webSockets = new WebSocketSessions();
-        this.controller = new RouteController(routes, store, new AuditLog(config.state().auditLog(), json), webSockets, clock);
         PrometheusMeterRegistry prometheus = prometheus(registry);
         MeterRegistry recordTo = registry;
         if (prometheus == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
+        RouteStateStore state = new RouteStateStore(config.state().stateFile(), json);
+        this.store = config.controlPlane().enabled()
+                ? new PgControlPlane(config.controlPlane(), config.routes(), state, json, recordTo)
+                : new FileRouteStore(state, new AuditLog(config.state().auditLog(), json));
+        this.routes = new AtomicReference<>(store.load(config.routes()));
+        WebSocketSessions webSockets = new WebSocketSessions();
+        this.controller = new RouteController(routes, store, webSockets, clock);
+        store.follow(controller);
         this.guards = new RouteGuards(config.guards(), controller, recordTo, System::nanoTime);
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
                 new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel());
         if (config.reusePort() && !transport.name().equals("epoll")) {
             guards.close();
+            store.close();
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
@@ -117,6 +124,7 @@ public final class ProxyServer implements AutoCloseable {
         } catch (Exception e) {
             guards.close();
             shutdownGroups();
+            store.close();
             throw new ProxyException("cannot listen on " + config.listen() + " / admin " + config.admin().listen()
                     + ": " + e.getMessage() + " (is another process using the port?)", e);
         }
@@ -125,6 +133,8 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info("proxy listening on {}{} (admin {}), {} I/O threads, transport {}, {} routes (table version {})",
                 address(proxyChannel), config.reusePort() ? " with SO_REUSEPORT" : "", address(adminChannel),
                 config.threads(), transport.name(), config.routes().size(), routes.get().version());
+        store.controlPlane().ifPresent(cp -> LOG.info("control plane {}: {}", config.controlPlane().maskedUrl(),
+                cp.state()));
     }
 
     /**
@@ -237,6 +247,7 @@ public final class ProxyServer implements AutoCloseable {
         guards.close();
         adminChannel.close().syncUninterruptibly();
         shutdownGroups();
+        store.close();
         LOG.info("proxy stopped");
     }
 
@@ -252,24 +263,6 @@ public final class ProxyServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
-    }
-
-    private static List<Route> withSavedWeights(List<Route> configured, RouteStateStore store) {
-        Map<String, Integer> saved = store.load();
-        List<Route> out = new ArrayList<>(configured.size());
-        for (Route r : configured) {
-            Integer w = saved.get(r.id());
-            if (w == null || w == r.weightBps()) {
-                out.add(r);
-            } else if (w < 0 || w > Route.MAX_WEIGHT_BPS || (w > 0 && r.target() == null)) {
-                LOG.warn("route {}: ignoring saved weight {} from {} (not valid for this route)", r.id(), w, store.file());
-                out.add(r);
-            } else {
-                LOG.info("route {}: weight {} bps from {} (config says {})", r.id(), w, store.file(), r.weightBps());
-                out.add(r.withWeight(w));
-            }
-        }
-        return out;
     }
 
     private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {

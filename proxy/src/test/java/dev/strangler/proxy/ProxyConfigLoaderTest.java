@@ -83,6 +83,33 @@ class ProxyConfigLoaderTest {
     }
 
     @Test
+    void readsTheControlPlaneAndMasksItsPassword() {
+        ProxyConfig off = parse(VALID, Map.of("STRANGLER_TOKEN", "s3cret-token"));
+        assertThat(off.controlPlane().enabled()).isFalse();
+
+        ProxyConfig c = parse(VALID + """
+                controlPlane:
+                  jdbcUrl: jdbc:postgresql://db.internal:5432/strangler?user=proxy&password=${env:PGPASS}
+                  connectTimeout: 3s
+                  reconnectMaxBackoff: 10s
+                """, Map.of("STRANGLER_TOKEN", "s3cret-token", "PGPASS", "hunter2hunter2"));
+        assertThat(c.controlPlane().jdbcUrl()).endsWith("password=hunter2hunter2");
+        assertThat(c.controlPlane().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.controlPlane().reconnectMaxBackoff()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.toString()).doesNotContain("hunter2").contains("password=****");
+        assertThat(ControlPlaneConfig.OFF.withJdbcUrl("jdbc:postgresql://proxy:pw1234@db/x").maskedUrl())
+                .isEqualTo("jdbc:postgresql://proxy:****@db/x");
+    }
+
+    @Test
+    void rejectsAControlPlaneUrlThatIsNotPostgres() {
+        assertThat(errors(VALID + "controlPlane:\n  jdbcUrl: jdbc:mysql://db/x\n  connectTimout: 1s\n")).containsExactly(
+                "strangler.yaml:26: controlPlane.jdbcUrl: 'jdbc:mysql://db/x' (expected: jdbc:postgresql://host:port/database?user=NAME)",
+                "strangler.yaml:27: controlPlane.connectTimout: unknown key (did you mean 'connectTimeout'? expected one of:"
+                        + " connectTimeout, jdbcUrl, reconnectMaxBackoff)");
+    }
+
+    @Test
     void weightOutOfRangeNamesKeyAndLine() {
         assertThat(errors(VALID.replace("weightBps: 2500", "weightBps: 12000")))
                 .containsExactly("strangler.yaml:16: routes[0].weightBps: 12000 (expected: 0..10000)");
@@ -95,7 +122,7 @@ class ProxyConfigLoaderTest {
                 .replace("methods: [GET, POST, PUT, DELETE]", "methods: [GET, FETCH]")
                 .replace("headerTimeout: 500ms", "headerTimeout: soon");
         assertThat(errors(bad)).containsExactly(
-                "strangler.yaml:2: threadz: unknown key (did you mean 'threads'? expected one of: admin, backends, "
+                "strangler.yaml:2: threadz: unknown key (did you mean 'threads'? expected one of: admin, backends, controlPlane, "
                         + "limits, listen, routes, shutdown, shutdownGrace, state, threads)",
                 "strangler.yaml:13: routes[0].match.methods[1]: 'FETCH' (expected one of: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE)",
                 "strangler.yaml:14: routes[0].legacy: 'mono' is not a declared backend (known: monolith, appointments)",

@@ -1,6 +1,8 @@
 package dev.strangler.cli.command;
 
+import dev.strangler.cli.CliEnvironment;
 import dev.strangler.proxy.ConfigError;
+import dev.strangler.proxy.ControlPlaneConfig;
 import dev.strangler.proxy.ProxyConfig;
 import dev.strangler.proxy.ProxyConfigException;
 import dev.strangler.proxy.ProxyConfigLoader;
@@ -23,6 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code strangler proxy --config FILE}: validates the config, then runs the routing proxy and its
  * admin API until SIGTERM/Ctrl-C, when it drains gracefully. {@code --check} only validates.
+ *
+ * <p>The control-plane database comes from {@code --control-db}, else {@code STRANGLER_CONTROL_DB},
+ * else the config's {@code controlPlane.jdbcUrl}; without any, weights and audit stay in local files.
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the strangler routing proxy and its admin API.",
@@ -41,6 +46,15 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Only validate the config: print every error, exit 0 (valid) or 1.")
     private boolean check;
 
+    /** Environment variable naming the control-plane database when {@code --control-db} is absent. */
+    public static final String CONTROL_DB_ENV = "STRANGLER_CONTROL_DB";
+
+    @Option(names = "--control-db", paramLabel = "JDBC_URL",
+            description = {"PostgreSQL control plane shared by a fleet of proxies (weights, audit log), e.g.",
+                    "jdbc:postgresql://db:5432/strangler?user=proxy. Default: $" + CONTROL_DB_ENV
+                            + ", else the config's controlPlane.jdbcUrl, else local files (one proxy)."})
+    private String controlDb;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -55,9 +69,17 @@ public final class ProxyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        try {
+            cfg = withControlPlane(cfg);
+        } catch (IllegalArgumentException e) {
+            err.println("strangler proxy: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         if (check) {
-            out.printf("%s: OK (%d backends, %d routes, listen %s, admin %s)%n", config, cfg.backends().size(),
-                    cfg.routes().size(), cfg.listen(), cfg.admin().listen());
+            out.printf("%s: OK (%d backends, %d routes, listen %s, admin %s, control plane %s)%n", config,
+                    cfg.backends().size(), cfg.routes().size(), cfg.listen(), cfg.admin().listen(),
+                    cfg.controlPlane().maskedUrl());
             out.flush();
             return 0;
         }
@@ -69,6 +91,10 @@ public final class ProxyCommand implements Callable<Integer> {
             err.println("strangler proxy: " + e.getMessage());
             err.flush();
             return 1;
+        }
+        if (cfg.controlPlane().enabled()) {
+            out.printf("control plane %s: %s%n", cfg.controlPlane().maskedUrl(),
+                    server.controller().controlPlane().map(cp -> cp.state()).orElse("?"));
         }
         CountDownLatch stopRequested = new CountDownLatch(1);
         boolean signalsHandled = StopSignals.install(stopRequested::countDown);
@@ -91,5 +117,23 @@ public final class ProxyCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Applies the precedence --control-db > STRANGLER_CONTROL_DB > controlPlane.jdbcUrl. */
+    private ProxyConfig withControlPlane(ProxyConfig cfg) {
+        String url = controlDb;
+        String source = "--control-db";
+        if (url == null || url.isBlank()) {
+            url = CliEnvironment.of(spec).get(CONTROL_DB_ENV).orElse(null);
+            source = CONTROL_DB_ENV;
+        }
+        if (url == null) {
+            return cfg;
+        }
+        try {
+            return cfg.withControlPlane(cfg.controlPlane().withJdbcUrl(url.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage().replaceFirst("^controlPlane\\.jdbcUrl: ", ""), e);
+        }
     }
 }

@@ -21,9 +21,12 @@ import picocli.CommandLine.Parameters;
                 "  strangler routes set-weight appointments 25%% --reason \"ramp step 3\"",
                 "  strangler routes set-weight appointments 12.5%%",
                 "  strangler routes set-weight appointments 2500bps --output json",
+                "  strangler routes set-weight appointments 50%% --expected-version 7",
                 "%nSample output:",
                 "  appointments: 10%% -> 25%% (route table version 8)"})
 public final class RoutesSetWeightCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", paramLabel = "ID", description = "Route id, as in 'strangler routes list'.")
     String id;
     @Parameters(index = "1", paramLabel = "WEIGHT", converter = Weights.Converter.class,
@@ -31,6 +34,10 @@ public final class RoutesSetWeightCommand implements Callable<Integer> {
     int weightBps;
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit log (recommended).")
     String reason;
+    @Option(names = "--expected-version", paramLabel = "N",
+            description = {"Only if the route is still at version N (\"version\" in 'strangler routes show ID -o json';",
+                    "someone else's change in between makes it fail with 409 and change nothing)."})
+    Long expectedVersion;
     @Mixin
     AdminOptions admin;
     @Mixin
@@ -38,7 +45,11 @@ public final class RoutesSetWeightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode result = admin.client().setWeight(id, weightBps, reason);
+        if (expectedVersion != null && expectedVersion < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--expected-version: " + expectedVersion + " (expected: a route version >= 1, see 'strangler routes show ID -o json')");
+        }
+        JsonNode result = admin.client().setWeight(id, weightBps, reason, expectedVersion);
         if (output.isJson()) {
             output.printJson(result);
             return 0;

@@ -30,6 +30,7 @@ class RunbookCommandsTest {
             Map.entry("PROXY_ADMINS", "http://10.0.1.11:9901 http://10.0.1.12:9901"),
             Map.entry("INCIDENT", "INC-4711"),
             Map.entry("STRANGLER_DIFF_DB", "jdbc:postgresql://diffdb:5432/strangler?user=sre"),
+            Map.entry("STRANGLER_CONTROL_DB", "jdbc:postgresql://ctldb:5432/strangler?user=proxy"),
             Map.entry("DIFF_ID", "12"),
             Map.entry("LEGACY_URL", "http://monolith:8080"),
             Map.entry("TARGET_URL", "http://appointments:8080"),

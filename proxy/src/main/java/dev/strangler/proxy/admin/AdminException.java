@@ -4,7 +4,7 @@ package dev.strangler.proxy.admin;
  * An admin request that cannot be served; carries the HTTP status, the contract's error code and a
  * one-line message (what, where, how to fix).
  */
-public final class AdminException extends RuntimeException {
+public class AdminException extends RuntimeException {
 
     private final int status;
     private final String code;
@@ -29,5 +29,10 @@ public final class AdminException extends RuntimeException {
 
     static AdminException notFound(String message) {
         return new AdminException(404, "not_found", message);
+    }
+
+    /** 503: the control plane cannot be reached, so the change was made nowhere. */
+    public static AdminException controlPlaneUnavailable(String message) {
+        return new AdminException(503, "control_plane_unavailable", message);
     }
 }

@@ -109,6 +109,14 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             if (!state.equals("ready")) {
                 n.put("detail", state.equals("draining") ? "shutting down: finishing in-flight requests" : "not started yet");
             }
+            // Serving from a cached table is still ready (200): the proxy routes correctly, only
+            // changes cannot be made. The load balancer must not take a whole fleet out for that.
+            routes.controlPlane().ifPresent(cp -> {
+                n.put("controlPlane", cp.state());
+                if (!cp.detail().isEmpty()) {
+                    n.put("controlPlaneDetail", cp.detail());
+                }
+            });
             send(ctx, keepAlive, json(state.equals("ready") ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, n));
         } else if (path.equals("/metrics")) {
             FullHttpResponse r = text(HttpResponseStatus.OK, metrics.get());
@@ -118,9 +126,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.table(routes.current())));
         } else if (path.startsWith(ROUTES + "/") && path.indexOf('/', ROUTES.length() + 1) < 0) {
             String id = path.substring(ROUTES.length() + 1);
-            var route = routes.current().route(id).orElseThrow(() -> AdminException.notFound("route '" + id
-                    + "' not found (known: " + String.join(", ", routes.current().ids()) + ")"));
-            send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.route(route)));
+            var table = routes.current();
+            var route = table.route(id).orElseThrow(() -> AdminException.notFound("route '" + id
+                    + "' not found (known: " + String.join(", ", table.ids()) + ")"));
+            send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.route(route, table.routeVersion(id))));
         } else if (path.equals(AUDIT)) {
             auth.anyToken(authorization);
             AuditQuery query = auditQuery(qs);
@@ -143,12 +152,25 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (!w.isIntegralNumber() || !w.canConvertToInt()) {
             throw AdminException.badRequest("weightBps: " + w + " (expected: an integer 0..10000)");
         }
-        RouteController.WeightChange c = routes.setWeight(actor, id, w.asInt(), text(body, "reason"));
+        RouteController.WeightChange c = routes.setWeight(actor, id, w.asInt(), text(body, "reason"),
+                expectedVersion(body));
         ObjectNode n = json.createObjectNode();
-        n.set("route", routeJson.route(c.route()));
+        n.set("route", routeJson.route(c.route(), c.routeVersion()));
         n.put("previousWeightBps", c.previousWeightBps());
         n.put("version", c.version());
         return n;
+    }
+
+    private static Long expectedVersion(JsonNode body) {
+        JsonNode v = body.get("expectedVersion");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
+            throw AdminException.badRequest("expectedVersion: " + v
+                    + " (expected: the route's version from GET /api/routes/ID, an integer >= 1)");
+        }
+        return v.asLong();
     }
 
     private ObjectNode appendAudit(String actor, JsonNode body) {
@@ -277,6 +299,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private FullHttpResponse error(AdminException e) {
         ObjectNode n = json.createObjectNode().put("error", e.code()).put("message", e.getMessage());
+        if (e instanceof VersionConflict c) {
+            n.set("route", routeJson.route(c.current().route(c.routeId()).orElseThrow(),
+                    c.current().routeVersion(c.routeId())));
+        }
         FullHttpResponse r = json(HttpResponseStatus.valueOf(e.status()), n);
         if (e.status() == 401) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"strangler-admin\"");

@@ -22,7 +22,7 @@ import java.util.List;
  * and needs no counter of its own. Called only from the admin worker thread (never from an event
  * loop): it does blocking file I/O.
  */
-public final class AuditLog {
+public final class AuditLog implements AuditStore {
 
     private final Path file;
     private final ObjectMapper json;
@@ -35,6 +35,7 @@ public final class AuditLog {
     }
 
     /** Appends one entry, forces it to disk and returns it with its {@code seq}. */
+    @Override
     public synchronized AuditEntry append(AuditEntry e) {
         try {
             long seq = count() + 1;
@@ -53,12 +54,12 @@ public final class AuditLog {
         }
     }
 
-    /** The newest {@code limit} entries, oldest first. */
+    @Override
     public List<AuditEntry> tail(int limit) {
         return query(AuditQuery.newest(limit));
     }
 
-    /** The newest {@code q.limit()} entries that match {@code q}'s filters, oldest first. */
+    @Override
     public synchronized List<AuditEntry> query(AuditQuery q) {
         if (!Files.exists(file)) {
             return List.of();
@@ -91,19 +92,9 @@ public final class AuditLog {
         return List.copyOf(last);
     }
 
-    /** The JSON shape of the admin API's audit ENTRY (ADMIN-API.md, docs/proxy.md). */
+    @Override
     public ObjectNode toJson(AuditEntry e) {
-        ObjectNode n = json.createObjectNode();
-        n.put("seq", e.seq());
-        n.put("time", e.time().toString());
-        n.put("actor", e.actor());
-        n.put("action", e.action());
-        n.put("route", e.route());
-        n.putObject("before").put("weightBps", e.beforeWeight());
-        n.putObject("after").put("weightBps", e.afterWeight());
-        n.put("reason", e.reason());
-        n.set("details", e.details());
-        return n;
+        return AuditJson.toJson(json, e);
     }
 
     private long count() throws IOException {

@@ -23,14 +23,16 @@ final class RouteJson {
         n.put("version", t.version());
         ArrayNode routes = n.putArray("routes");
         for (Route r : t.routes()) {
-            routes.add(route(r));
+            routes.add(route(r, t.routeVersion(r.id())));
         }
         return n;
     }
 
-    ObjectNode route(Route r) {
+    /** @param version the route's version (for {@code expectedVersion}) */
+    ObjectNode route(Route r, long version) {
         ObjectNode n = json.createObjectNode();
         n.put("id", r.id());
+        n.put("version", version);
         RouteMatch m = r.match();
         ObjectNode match = n.putObject("match");
         match.put("pathPrefix", m.pathPrefix());

@@ -10,14 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The last known route weights on disk ({@code {"version":N,"weights":{"route":bps}}}), so that a
- * weight set through the admin API survives a restart. Written to a temp file and renamed over the
- * old one, so a crash leaves either the old or the new file, never half of one.
+ * The last known route weights on disk
+ * ({@code {"version":N,"weights":{"route":bps},"routeVersions":{"route":v}}}), so that a weight set
+ * through the admin API survives a restart, and, with a control plane, so that a proxy can start
+ * while the database is unreachable. Written to a temp file and renamed over the old one, so a crash
+ * leaves either the old or the new file, never half of one.
  */
 public final class RouteStateStore {
 
@@ -33,22 +34,41 @@ public final class RouteStateStore {
         return file;
     }
 
+    /**
+     * What a state file holds.
+     *
+     * @param tableVersion  table version when saved (0 when the file has none)
+     * @param weights       weight by route id
+     * @param routeVersions route version by route id (routes absent: version 1)
+     */
+    public record Saved(long tableVersion, Map<String, Integer> weights, Map<String, Long> routeVersions) {
+    }
+
     /** Saved weights by route id; empty when no state was saved yet. */
     public Map<String, Integer> load() {
-        Map<String, Integer> weights = new LinkedHashMap<>();
+        return loadSaved().map(Saved::weights).orElseGet(LinkedHashMap::new);
+    }
+
+    /** The saved state, empty when no state was saved yet. */
+    public java.util.Optional<Saved> loadSaved() {
         if (!Files.exists(file)) {
-            return weights;
+            return java.util.Optional.empty();
         }
         try {
             JsonNode root = json.readTree(file.toFile());
-            Iterator<Map.Entry<String, JsonNode>> it = root.path("weights").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            Map<String, Integer> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : root.path("weights").properties()) {
                 if (e.getValue().canConvertToInt()) {
                     weights.put(e.getKey(), e.getValue().asInt());
                 }
             }
-            return weights;
+            Map<String, Long> versions = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : root.path("routeVersions").properties()) {
+                if (e.getValue().canConvertToLong() && e.getValue().asLong() > 0) {
+                    versions.put(e.getKey(), e.getValue().asLong());
+                }
+            }
+            return java.util.Optional.of(new Saved(root.path("version").asLong(0), weights, versions));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read route state " + file + " (fix or delete it)", e);
         }
@@ -59,8 +79,10 @@ public final class RouteStateStore {
         ObjectNode root = json.createObjectNode();
         root.put("version", table.version());
         ObjectNode weights = root.putObject("weights");
+        ObjectNode versions = root.putObject("routeVersions");
         for (Route r : table.routes()) {
             weights.put(r.id(), r.weightBps());
+            versions.put(r.id(), table.routeVersion(r.id()));
         }
         try {
             Path dir = file.toAbsolutePath().getParent();

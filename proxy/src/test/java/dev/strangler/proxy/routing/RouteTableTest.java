@@ -41,6 +41,19 @@ class RouteTableTest {
     }
 
     @Test
+    void everyCommittedChangeBumpsOnlyItsRoutesVersions() {
+        assertThat(table.routeVersions()).containsExactly(Map.entry("appointments", 1L), Map.entry("beta", 1L),
+                Map.entry("rest", 1L));
+        RouteTable next = table.withWeight("appointments", 2500).withWeights(Map.of("appointments", 0, "rest", 0));
+        assertThat(next.version()).isEqualTo(3);
+        assertThat(next.routeVersion("appointments")).isEqualTo(3);
+        assertThat(next.routeVersion("rest")).isEqualTo(2); // same weight, still a committed change
+        assertThat(next.routeVersion("beta")).isEqualTo(1);
+        assertThat(next.map(r -> r).routeVersions()).isEqualTo(next.routeVersions());
+        assertThatThrownBy(() -> table.routeVersion("nope")).hasMessageContaining("unknown route: nope");
+    }
+
+    @Test
     void routeRejectsWeightOutOfRangeOrWithoutTarget() {
         assertThatThrownBy(() -> appointments.withWeight(12_000)).hasMessageContaining("12000 (expected: 0..10000)");
         assertThatThrownBy(() -> rest.withWeight(1)).hasMessageContaining("needs a target");
