@@ -5,6 +5,7 @@ import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
+import dev.strangler.proxy.backend.Backends;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
@@ -48,6 +49,7 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicReference<RouteTable> routes;
     private final RouteController controller;
     private final ProxyContext context;
+    private final Backends backends;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
@@ -71,8 +73,9 @@ public final class ProxyServer implements AutoCloseable {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
-        this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
-                new ProxyMetrics(recordTo), webSockets, transport.clientChannel());
+        this.backends = new Backends(config.backends().values(), recordTo);
+        this.context = new ProxyContext(routes, backends, config.limits(), new ProxyMetrics(recordTo), webSockets,
+                transport.clientChannel());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.adminWorker = Executors.newSingleThreadExecutor(r -> {
@@ -185,7 +188,13 @@ public final class ProxyServer implements AutoCloseable {
         LOG.info("proxy stopped");
     }
 
+    /** The backends with their endpoints, circuit breakers and bulkheads (same as {@code GET /api/backends}). */
+    public Backends backends() {
+        return backends;
+    }
+
     private void shutdownGroups() {
+        backends.close();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();

@@ -49,6 +49,11 @@ public final class ProxyMetrics {
         return m != null ? m : byBackend.computeIfAbsent(backend, b -> new RouteMeters(registry, route, b));
     }
 
+    /** The registry the meters live in (backend and endpoint meters join it). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     void connectionOpened() {
         activeConnections.incrementAndGet();
     }
