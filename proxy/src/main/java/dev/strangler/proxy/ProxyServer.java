@@ -3,6 +3,7 @@ package dev.strangler.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
+import dev.strangler.proxy.admin.BackendAdmin;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
 import dev.strangler.proxy.backend.Backends;
@@ -65,7 +66,8 @@ public final class ProxyServer implements AutoCloseable {
         RouteStateStore store = new RouteStateStore(config.state().stateFile(), json);
         this.routes = new AtomicReference<>(new RouteTable(1, withSavedWeights(config.routes(), store)));
         WebSocketSessions webSockets = new WebSocketSessions();
-        this.controller = new RouteController(routes, store, new AuditLog(config.state().auditLog(), json), webSockets, clock);
+        AuditLog auditLog = new AuditLog(config.state().auditLog(), json);
+        this.controller = new RouteController(routes, store, auditLog, webSockets, clock);
         Transport transport = Transport.best();
         PrometheusMeterRegistry prometheus = prometheus(registry);
         MeterRegistry recordTo = registry;
@@ -85,7 +87,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         PrometheusMeterRegistry scrape = prometheus;
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
-                scrape::scrape, readiness::get, json);
+                scrape::scrape, readiness::get, json, new BackendAdmin(backends, auditLog, clock, json));
         try {
             proxyChannel = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)

@@ -101,6 +101,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ReplayBuffer replay;
     private boolean resendChunks;
     private int attemptSeq;
+    private int dispatches;
     private ScheduledFuture<?> firstByteTimer;
     private ScheduledFuture<?> totalTimer;
     private final FallbackReason[] refusal = new FallbackReason[1];
@@ -254,6 +255,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         attempt = a;
         int seq = ++attemptSeq;
+        dispatches++;
         resendChunks = fromReplay;
         startTotalTimer(g, seq);
         Channel pooled = upgradeRequested || fresh ? null : px.pool.poll(a.endpoint);
@@ -261,6 +263,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             a.reused = true;
             attach(pooled);
             send(req);
+            if (dispatches > 1) {
+                // A retry runs outside the client's read cycle: move on what waits in the inbox now.
+                drainInbox();
+                flushBackend();
+                maybeRead();
+            }
             return;
         }
         connecting = true;
@@ -827,6 +835,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         staleRetried = false;
         sameBackendRetries = 0;
         resendChunks = false;
+        dispatches = 0;
     }
 
     private void endExchange() {
