@@ -104,9 +104,23 @@ final class ControlledBackend implements AutoCloseable {
         open.close().syncUninterruptibly();
     }
 
-    /** Listens again on the same port. */
+    /**
+     * Listens again on the same port. NIO closes a listening socket only when its selector next
+     * runs, so the port may still be taken for a moment: bind is retried until a deadline.
+     */
     void restart() throws InterruptedException {
-        server = bind(port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                server = bind(port);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot listen on port " + port + " again", e);
+                }
+                Thread.sleep(10); // polling interval while the old socket closes
+            }
+        }
     }
 
     @Override
