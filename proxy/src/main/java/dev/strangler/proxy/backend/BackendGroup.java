@@ -173,7 +173,7 @@ public final class BackendGroup {
                     e.remove(); // re-added after a drain: a fresh endpoint, fresh state
                     e.unregisterMeters();
                 }
-                e = new Endpoint(name(), a, registry);
+                e = new Endpoint(name(), a, registry, nanoTime.getAsLong());
             }
             if (next.stream().noneMatch(x -> x.key().equals(key))) {
                 next.add(e);

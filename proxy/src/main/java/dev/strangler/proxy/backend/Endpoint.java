@@ -59,12 +59,12 @@ public final class Endpoint {
     private final Counter ejectionCounter;
     private final MeterRegistry registry;
 
-    Endpoint(String backend, InetSocketAddress address, MeterRegistry registry) {
+    Endpoint(String backend, InetSocketAddress address, MeterRegistry registry, long nowNanos) {
         this.backend = backend;
         this.address = address;
         this.key = address.getHostString() + ":" + address.getPort();
         this.registry = registry;
-        this.ejectedUntilNanos = System.nanoTime();
+        this.ejectedUntilNanos = nowNanos; // not ejected (the clock is whatever the group's is)
         for (Outcome o : Outcome.values()) {
             requests[o.ordinal()] = Counter.builder("strangler.proxy.endpoint.requests")
                     .description("Requests to one endpoint of a backend, by outcome")

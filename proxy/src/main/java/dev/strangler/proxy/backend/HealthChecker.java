@@ -57,11 +57,16 @@ final class HealthChecker {
                         LOG.info("backend {}: endpoint {} healthy again", group.name(), e.key());
                     } else {
                         LOG.warn("backend {}: endpoint {} unhealthy after {} failed checks ({})", group.name(), e.key(),
-                                hc.unhealthyThreshold(), err != null ? err.getClass().getSimpleName() : "status " + r.statusCode());
+                                hc.unhealthyThreshold(), err != null ? cause(err) : "status " + r.statusCode());
                     }
                 }
             });
         }
+    }
+
+    private static String cause(Throwable err) {
+        Throwable t = err.getCause() != null ? err.getCause() : err;
+        return t.getClass().getSimpleName();
     }
 
     private static String hostForUri(Endpoint e) {
