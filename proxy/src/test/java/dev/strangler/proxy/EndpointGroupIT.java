@@ -133,6 +133,21 @@ class EndpointGroupIT {
     }
 
     @Test
+    void getsWhoseEndpointClosesTheConnectionMidwayAreRetriedOnAnotherEndpoint() throws Exception {
+        ControlledBackend broken = eps.get(1);
+        broken.mode = ControlledBackend.Mode.CLOSE; // accepts, reads the request, closes without answering
+        for (int i = 0; i < 40; i++) {
+            Http1.Reply r = Http1.get(proxy.port(), "/api/things/" + i);
+            assertThat(r.status()).as("GET %d: %s", i, r.body()).isEqualTo(200);
+            assertThat(r.backend()).isNotEqualTo(broken.name);
+        }
+        assertThat(broken.requests.get()).as("the broken endpoint was tried").isPositive();
+        assertThat(registry.get("strangler.proxy.endpoint.requests")
+                .tags("endpoint", broken.address().toString(), "outcome", "reset").counter().count()).isPositive();
+        Await.await(Duration.ofSeconds(5), () -> stateOf(broken).equals("ejected"));
+    }
+
+    @Test
     void roundTripsThroughTheAdminApiEndpointListAndDrain() throws Exception {
         JsonNode backend = Fixture.json(Fixture.get(proxy.adminPort(), "/api/backends")).path("backends").get(0);
         assertThat(backend.path("name").asText()).isEqualTo("monolith");

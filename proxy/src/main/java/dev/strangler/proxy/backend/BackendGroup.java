@@ -32,6 +32,8 @@ public final class BackendGroup {
     private final LongSupplier nanoTime;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private volatile List<Endpoint> endpoints = List.of();
+    private final java.util.concurrent.atomic.AtomicReference<CircuitBreaker.State> loggedState =
+            new java.util.concurrent.atomic.AtomicReference<>(CircuitBreaker.State.CLOSED);
 
     BackendGroup(BackendConfig config, CircuitBreaker circuitBreaker, Bulkhead bulkhead, MeterRegistry registry,
                  LongSupplier nanoTime) {
@@ -155,6 +157,21 @@ public final class BackendGroup {
         if (e.record(outcome, latencyNanos, now, config.outlier(), mayEject)) {
             LOG.warn("backend {}: endpoint {} ejected after {} consecutive failures ({} ejections so far)",
                     name(), e.key(), config.outlier().consecutiveFailures(), e.ejections());
+        }
+        logCircuitChange();
+    }
+
+    /** Logs a circuit state change once (a volatile read per call; a CAS only on a change). */
+    public void logCircuitChange() {
+        CircuitBreaker.State now = circuitBreaker.getState();
+        CircuitBreaker.State was = loggedState.get();
+        if (now != was && loggedState.compareAndSet(was, now)) {
+            if (now == CircuitBreaker.State.CLOSED) {
+                LOG.info("backend {}: circuit {} -> {}", name(), was, now);
+            } else {
+                LOG.warn("backend {}: circuit {} -> {} (failure rate {} %)", name(), was, now,
+                        circuitBreaker.getMetrics().getFailureRate());
+            }
         }
     }
 

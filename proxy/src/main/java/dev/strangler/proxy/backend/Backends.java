@@ -83,8 +83,8 @@ public final class Backends implements AutoCloseable {
                     .build());
             BackendGroup g = new BackendGroup(c, cb, bh, registry, nanoTime);
             groups.put(c.name(), g);
-            cb.getEventPublisher().onStateTransition(e -> LOG.warn("backend {}: circuit {}", c.name(),
-                    e.getStateTransition()));
+            // No event consumer on purpose: with one registered, resilience4j allocates an event (with a
+            // ZonedDateTime) for every call; BackendGroup logs state changes by comparing states instead.
             Gauge.builder("strangler.proxy.circuit.state", cb, b -> switch (b.getState()) {
                         case CLOSED -> 0;
                         case OPEN, FORCED_OPEN -> 1;

@@ -17,7 +17,7 @@ final class ReplayBuffer {
 
     private final HttpRequest head;
     private final long cap;
-    private final ArrayDeque<HttpContent> chunks = new ArrayDeque<>(2);
+    private ArrayDeque<HttpContent> chunks; // allocated with the first chunk worth holding
     private long bytes;
     private boolean overflowed;
     private boolean complete;
@@ -52,6 +52,9 @@ final class ReplayBuffer {
             release();
             return;
         }
+        if (chunks == null) {
+            chunks = new ArrayDeque<>(2);
+        }
         chunks.add(c.retainedDuplicate()); // our own reference, released in release() or handed to a write
         if (c instanceof LastHttpContent) {
             complete = true;
@@ -60,6 +63,9 @@ final class ReplayBuffer {
 
     /** Writes duplicates of the held chunks to {@code backend} (not flushed). */
     void writeChunks(Channel backend) {
+        if (chunks == null) {
+            return;
+        }
         for (HttpContent c : chunks) {
             backend.write(c.retainedDuplicate(), backend.voidPromise()); // ownership of the duplicate passes on
         }
@@ -67,6 +73,9 @@ final class ReplayBuffer {
 
     /** Releases the held chunks; idempotent. */
     void release() {
+        if (chunks == null) {
+            return;
+        }
         HttpContent c;
         while ((c = chunks.poll()) != null) {
             ReferenceCountUtil.release(c); // we own the duplicates we kept
