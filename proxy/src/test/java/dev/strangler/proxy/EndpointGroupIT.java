@@ -194,9 +194,13 @@ class EndpointGroupIT {
         List<String> actions = new ArrayList<>();
         for (JsonNode e : audit.path("entries")) {
             if (e.path("route").asText().equals("backend:monolith")) {
-                actions.add(e.path("action").asText());
+                actions.add(e.path("action").asText() + " " + e.path("reason").asText() + " " + e.path("details"));
             }
         }
-        assertThat(actions).containsExactly("set-endpoints", "drain-endpoint");
+        assertThat(actions).containsExactly(
+                "set-endpoints task 1 replaced {\"before\":[\"" + eps.get(0).address() + "\",\"" + eps.get(1).address()
+                        + "\",\"" + eps.get(2).address() + "\"],\"after\":[\"" + eps.get(0).address() + "\",\""
+                        + eps.get(2).address() + "\"]}",
+                "drain-endpoint deploy {\"endpoint\":\"" + eps.get(0).address() + "\"}");
     }
 }

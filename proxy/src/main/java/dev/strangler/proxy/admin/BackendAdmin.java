@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code /api/backends} part of the admin API: endpoint states, circuit and bulkhead of every
  * backend, replacing a backend's endpoints and draining one. Changes are audited with route
- * {@code backend:NAME}. They live in this proxy's memory only: a restart goes back to the config
+ * {@code backend:NAME} (details: the endpoint lists before and after, or the drained endpoint). They live in this proxy's memory only: a restart goes back to the config
  * (the control plane will carry them to every proxy).
  */
 public final class BackendAdmin {
@@ -90,8 +90,11 @@ public final class BackendAdmin {
         g.setEndpoints(endpoints);
         List<String> after = g.endpoints().stream().map(Endpoint::key).toList();
         LOG.info("backend {}: endpoints {} -> {} by {}", name, before, after, actor);
-        audit.append(new AuditEntry(clock.instant(), actor, "set-endpoints", "backend:" + name, 0, 0,
-                reason(body) + " [endpoints " + String.join(" ", after) + "]"));
+        ObjectNode details = json.createObjectNode();
+        before.forEach(details.putArray("before")::add);
+        after.forEach(details.putArray("after")::add);
+        audit.append(new AuditEntry(clock.instant(), actor, "set-endpoints", "backend:" + name, 0, 0, reason(body),
+                details));
         return json.createObjectNode().set("backend", backend(g));
     }
 
@@ -103,8 +106,8 @@ public final class BackendAdmin {
             throw AdminException.notFound("backend '" + name + "' has no endpoint " + hp + " (known: "
                     + String.join(", ", g.endpoints().stream().map(Endpoint::key).toList()) + ")");
         }
-        audit.append(new AuditEntry(clock.instant(), actor, "drain-endpoint", "backend:" + name, 0, 0,
-                reason(body) + " [endpoint " + hp + "]"));
+        audit.append(new AuditEntry(clock.instant(), actor, "drain-endpoint", "backend:" + name, 0, 0, reason(body),
+                json.createObjectNode().put("endpoint", hp.toString())));
         return json.createObjectNode().set("backend", backend(g));
     }
 
