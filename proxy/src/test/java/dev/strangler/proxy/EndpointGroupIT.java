@@ -148,6 +148,29 @@ class EndpointGroupIT {
     }
 
     @Test
+    void discoversEndpointsFromADnsName(@TempDir Path otherState) throws Exception {
+        BackendConfig dns = new BackendConfig("svc", eps.get(0).address())
+                .withDns(new dev.strangler.proxy.backend.DnsConfig("localhost", eps.get(2).port(), Duration.ofMillis(200)));
+        try (ProxyServer p = ProxyServer.start(ProxyConfig.builder()
+                .listen(new HostPort("127.0.0.1", 0)).threads(1).adminListen(new HostPort("127.0.0.1", 0))
+                .backend(dns).route(new Route("rest", RouteMatch.prefix("/"), "svc", null, 0, null, null))
+                .state(StateConfig.in(otherState)).shutdownGrace(Duration.ofSeconds(1)).build(),
+                new SimpleMeterRegistry(), Clock.systemUTC())) {
+            JsonNode backend = Fixture.json(Fixture.get(p.adminPort(), "/api/backends")).path("backends").get(0);
+            assertThat(backend.path("dns").path("name").asText()).isEqualTo("localhost");
+            assertThat(backend.path("endpoints").findValuesAsText("address")).contains("127.0.0.1:" + eps.get(2).port());
+            for (int i = 0; i < 5; i++) {
+                Http1.Reply r = Http1.get(p.port(), "/d/" + i);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.backend()).isEqualTo(eps.get(2).name);
+            }
+            HttpResponse<String> put = Fixture.send(p.adminPort(), "PUT", "/api/backends/svc/endpoints",
+                    "{\"endpoints\":[\"http://127.0.0.1:1\"]}", "Authorization", "Bearer none");
+            assertThat(put.statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void roundTripsThroughTheAdminApiEndpointListAndDrain() throws Exception {
         JsonNode backend = Fixture.json(Fixture.get(proxy.adminPort(), "/api/backends")).path("backends").get(0);
         assertThat(backend.path("name").asText()).isEqualTo("monolith");
