@@ -220,6 +220,16 @@ class FallbackIT {
     }
 
     @Test
+    void totalTimeoutBeforeTheFirstByteAlsoFallsBack() throws Exception {
+        start(ResilienceConfig.DEFAULTS.withTimeouts(null, null, Duration.ofMillis(300)));
+        target.mode = ControlledBackend.Mode.HANG;
+        Http1.Reply get = Http1.get(proxy.port(), "/api/appointments/1");
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.backend()).isEqualTo("monolith");
+        assertThat(fallbacks(FallbackReason.TIMEOUT)).isEqualTo(1);
+    }
+
+    @Test
     void serverErrorOnSafeRequestFallsBackButWritesGetTheTargetsAnswer() throws Exception {
         start(ResilienceConfig.DEFAULTS);
         target.mode = ControlledBackend.Mode.ERROR_500;
