@@ -28,7 +28,7 @@ final class BackendConfigReader {
     private static final Set<String> OUTLIER = Set.of("consecutiveFailures", "baseEjection", "maxEjection");
     private static final Set<String> RESILIENCE = Set.of("circuitBreaker", "maxConcurrent", "timeouts", "replayBuffer");
     private static final Set<String> CIRCUIT = Set.of("failureRateThreshold", "slidingWindow", "minimumCalls", "openFor",
-            "halfOpenCalls");
+            "halfOpenCalls", "enabled");
     private static final Set<String> TIMEOUTS = Set.of("connect", "firstByte", "total");
 
     private BackendConfigReader() {
@@ -174,9 +174,18 @@ final class BackendConfigReader {
             Long min = r.integer(cb, "minimumCalls", c, d.minimumCalls(), 1, 100_000);
             Long half = r.integer(cb, "halfOpenCalls", c, d.halfOpenCalls(), 1, 10_000);
             Duration open = r.duration(cb, "openFor", c, d.openFor());
+            boolean enabled = true;
+            String en = r.string(cb, "enabled", c, false);
+            if (en != null && !en.trim().equals("true")) {
+                if (en.trim().equals("false")) {
+                    enabled = false;
+                } else {
+                    r.error(r.line(cb, "enabled"), c + ".enabled", "'" + en + "' (expected: true or false)");
+                }
+            }
             if (rate != null && window != null && min != null && half != null) {
                 out = new ResilienceConfig(rate.intValue(), window.intValue(), min.intValue(), open, half.intValue(),
-                        d.maxConcurrent(), null, null, null, d.replayBufferBytes());
+                        d.maxConcurrent(), null, null, null, d.replayBufferBytes(), enabled);
             }
         }
         Long max = r.integer(m, "maxConcurrent", at, d.maxConcurrent(), 1, 1_000_000);
@@ -194,6 +203,6 @@ final class BackendConfigReader {
                 ? r.sizeOrZero(m, "replayBuffer", at, d.replayBufferBytes()) : d.replayBufferBytes();
         return new ResilienceConfig(out.failureRateThreshold(), out.slidingWindow(), out.minimumCalls(), out.openFor(),
                 out.halfOpenCalls(), out.maxConcurrent(), out.connectTimeout(), out.firstByteTimeout(),
-                out.totalTimeout(), replay);
+                out.totalTimeout(), replay, out.circuitBreakerEnabled());
     }
 }

@@ -109,6 +109,29 @@ class BackendConfigReaderTest {
     }
 
     @Test
+    void theCircuitBreakerCanBeTurnedOffAndThenNeverOpens() {
+        BackendConfig monolith = parse("""
+                backends:
+                  monolith:
+                    endpoints: [http://127.0.0.1:8081]
+                    resilience: {circuitBreaker: {enabled: false}}
+                  svc: http://127.0.0.1:8082
+                """).backends().get("monolith");
+        assertThat(monolith.resilience().circuitBreakerEnabled()).isFalse();
+        try (var backends = new dev.strangler.proxy.backend.Backends(java.util.List.of(monolith),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            var cb = backends.get("monolith").circuitBreaker();
+            for (int i = 0; i < 50; i++) {
+                assertThat(cb.tryAcquirePermission()).isTrue();
+                cb.onError(1, java.util.concurrent.TimeUnit.MILLISECONDS, new RuntimeException("5xx"));
+            }
+            assertThat(backends.get("monolith").circuitState()).isEqualTo("disabled");
+        }
+        assertThat(errors("backends:\n  monolith: {endpoints: [http://a:1], resilience: {circuitBreaker: {enabled: maybe}}}\n  svc: http://b:1\n"))
+                .contains("strangler.yaml:2: backends.monolith.resilience.circuitBreaker.enabled: 'maybe' (expected: true or false)");
+    }
+
+    @Test
     void needsExactlyOneOfEndpointsAndDns() {
         assertThat(errors("backends:\n  monolith: http://127.0.0.1:8081\n  svc: {balance: round-robin}\n"))
                 .contains("strangler.yaml:3: backends.svc: needs endpoints: [http://host:port, ...] or dns: {name: ..., port: ...}");

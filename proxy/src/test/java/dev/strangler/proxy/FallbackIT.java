@@ -152,7 +152,7 @@ class FallbackIT {
     @Test
     void circuitOpensAfterFailuresAndClosesAfterRecovery() throws Exception {
         // openFor long enough that the circuit is still open when the next request comes on a loaded machine
-        start(new ResilienceConfig(50, 4, 4, Duration.ofSeconds(3), 2, 512, null, null, null, 65_536));
+        start(new ResilienceConfig(50, 4, 4, Duration.ofSeconds(3), 2, 512, null, null, null, 65_536, true));
         target.mode = ControlledBackend.Mode.ERROR_500;
         for (int i = 0; i < 4; i++) {
             Http1.Reply r = Http1.get(proxy.port(), "/api/appointments/" + i);

@@ -76,6 +76,9 @@ public final class Backends implements AutoCloseable {
                     .permittedNumberOfCallsInHalfOpenState(rc.halfOpenCalls())
                     .writableStackTraceEnabled(false)
                     .build());
+            if (!rc.circuitBreakerEnabled()) {
+                cb.transitionToDisabledState(); // permits every call, records nothing
+            }
             Bulkhead bh = bulkheads.bulkhead(c.name(), BulkheadConfig.custom()
                     .maxConcurrentCalls(rc.maxConcurrent())
                     .maxWaitDuration(Duration.ZERO) // never block: an I/O thread asks

@@ -16,14 +16,16 @@ import java.time.Duration;
  * @param firstByteTimeout     request fully sent → response head; null: {@code limits.backendTimeout}
  * @param totalTimeout         dispatch → last response byte; null: no limit
  * @param replayBufferBytes    request bodies up to this size are kept so the request can be replayed
+ * @param circuitBreakerEnabled false turns the circuit breaker off (state "disabled": every call permitted)
  */
 public record ResilienceConfig(int failureRateThreshold, int slidingWindow, int minimumCalls, Duration openFor,
                                int halfOpenCalls, int maxConcurrent, Duration connectTimeout,
-                               Duration firstByteTimeout, Duration totalTimeout, long replayBufferBytes) {
+                               Duration firstByteTimeout, Duration totalTimeout, long replayBufferBytes,
+                               boolean circuitBreakerEnabled) {
 
     /** Defaults: 50 %, window 20, 10 calls minimum, open 10 s, 5 trial calls, 512 concurrent, 64 KiB replay buffer. */
     public static final ResilienceConfig DEFAULTS = new ResilienceConfig(50, 20, 10, Duration.ofSeconds(10), 5, 512,
-            null, null, null, 64 * 1024);
+            null, null, null, 64 * 1024, true);
 
     public ResilienceConfig {
         if (failureRateThreshold < 1 || failureRateThreshold > 100) {
@@ -55,18 +57,24 @@ public record ResilienceConfig(int failureRateThreshold, int slidingWindow, int 
     /** A copy with other circuit breaker settings. */
     public ResilienceConfig withCircuitBreaker(int rate, int window, int minCalls, Duration open) {
         return new ResilienceConfig(rate, window, minCalls, open, halfOpenCalls, maxConcurrent, connectTimeout,
-                firstByteTimeout, totalTimeout, replayBufferBytes);
+                firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled);
+    }
+
+    /** A copy with the circuit breaker on or off. */
+    public ResilienceConfig withCircuitBreakerEnabled(boolean enabled) {
+        return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls,
+                maxConcurrent, connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, enabled);
     }
 
     /** A copy with another bulkhead size. */
     public ResilienceConfig withMaxConcurrent(int max) {
         return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls, max,
-                connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes);
+                connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled);
     }
 
     /** A copy with other timeouts (null keeps the default of each). */
     public ResilienceConfig withTimeouts(Duration connect, Duration firstByte, Duration total) {
         return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls,
-                maxConcurrent, connect, firstByte, total, replayBufferBytes);
+                maxConcurrent, connect, firstByte, total, replayBufferBytes, circuitBreakerEnabled);
     }
 }
