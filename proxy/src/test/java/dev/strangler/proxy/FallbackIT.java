@@ -74,6 +74,12 @@ class FallbackIT {
         return c == null ? 0 : c.count();
     }
 
+    private double requests(String backend, String status) {
+        Counter c = registry.find("strangler.proxy.requests").tags("route", "appointments", "backend", backend,
+                "status", status).counter();
+        return c == null ? 0 : c.count();
+    }
+
     private JsonNode backendJson(String name) throws Exception {
         JsonNode all = Fixture.json(Fixture.get(proxy.adminPort(), "/api/backends"));
         for (JsonNode b : all.path("backends")) {
@@ -142,6 +148,8 @@ class FallbackIT {
         assertThat(replayedToLegacy).as("fallback metric vs answers the clients got from the monolith")
                 .isEqualTo(answeredByMonolith.get());
         assertThat(fallbacks(FallbackReason.CIRCUIT_OPEN)).as("circuit opened and short-circuited").isPositive();
+        assertThat(requests("appointments", "5xx") - unknownPosts.get()).as("target failures in its meters")
+                .isEqualTo(replayedToLegacy);
         assertThat(backendJson("appointments").path("circuit").asText()).isEqualTo("open");
         System.out.printf("target killed: %d ok (%d from the monolith), %d POSTs with outcome unknown, fallbacks "
                         + "connect=%.0f reset=%.0f circuit_open=%.0f stale=%.0f%n", ok.get(), answeredByMonolith.get(),
@@ -244,6 +252,9 @@ class FallbackIT {
         assertThat(post.backend()).isEqualTo("appointments");
         assertThat(fallbacks(FallbackReason.SERVER_ERROR)).isEqualTo(2);
         assertThat(legacy.count("POST")).isZero();
+        // Per-backend meters show the target failing (3 x 5xx) and the monolith answering the 2 fallbacks.
+        assertThat(requests("appointments", "5xx")).isEqualTo(3);
+        assertThat(requests("monolith", "2xx")).isEqualTo(2);
     }
 
     @Test

@@ -350,10 +350,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             case FALLBACK -> {
                 fellBack = true;
                 px.backends.fallback(routeId, reason);
+                // The target failed this request: its requests/latency meters say so (the ramp's gates
+                // and the guard read error ratios per backend), then the monolith's answer is counted too.
+                meters.record(failedStatus(f, reason), System.nanoTime() - startNanos);
                 dispatch(req, route.legacy(), false, null, false, fromReplay);
             }
             default -> fail(f, reason, req);
         }
+    }
+
+    /** The status the target's failure counts as in its meters. */
+    private int failedStatus(ReplayPolicy.Failure f, FallbackReason reason) {
+        return switch (f) {
+            case SERVER_ERROR -> status;
+            case TIMEOUT -> 504;
+            case REFUSED -> reason == FallbackReason.CONNECT ? 502 : 503;
+            default -> 502;
+        };
     }
 
     /** Answers a request that cannot be sent (again) with the proxy's JSON error. */
@@ -582,6 +595,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                             false, false) == ReplayPolicy.Action.FALLBACK) {
                 ReferenceCountUtil.release(resp); // the client gets the legacy backend's answer instead
                 attempt.responded(code);
+                status = code;
                 Channel b = detachBackend();
                 if (b != null) {
                     b.close(); // its body is not wanted; closing is cheaper than reading it
