@@ -184,6 +184,15 @@ final class ConfigReader {
         };
     }
 
+    /** Like {@link #size} but also accepts {@code 0} (meaning "off"). */
+    long sizeOrZero(MapNode m, String key, String path, long dflt) {
+        String text = string(m, key, path, false);
+        if (text != null && text.trim().equals("0")) {
+            return 0;
+        }
+        return size(m, key, path, dflt);
+    }
+
     /** Resolves {@code ${env:NAME}}, {@code ${env:NAME:-default}} and {@code ${file:PATH}}. */
     String substitute(String text, int line, String at) {
         if (text == null || text.indexOf("${") < 0) {

@@ -162,6 +162,12 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        /** Adds a backend with endpoint groups, health checks or resilience settings. */
+        public Builder backend(BackendConfig b) {
+            backends.put(b.name(), b);
+            return this;
+        }
+
         public Builder route(Route r) {
             routes.add(r);
             return this;

@@ -199,20 +199,9 @@ public final class ProxyConfigLoader {
             return out;
         }
         for (Map.Entry<String, Node> e : m.entries().entrySet()) {
-            String at = "backends." + e.getKey();
-            String url = r.string(e.getValue(), at);
-            if (url == null) {
-                continue;
-            }
-            try {
-                java.net.URI uri = java.net.URI.create(url.trim());
-                if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0
-                        || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
-                    throw new IllegalArgumentException("bad");
-                }
-                out.put(e.getKey(), new BackendConfig(e.getKey(), new HostPort(uri.getHost(), uri.getPort())));
-            } catch (IllegalArgumentException ex) {
-                r.error(e.getValue().line(), at, "'" + url + "' (expected: http://host:port, e.g. http://127.0.0.1:8081)");
+            BackendConfig b = BackendConfigReader.read(r, e.getKey(), e.getValue());
+            if (b != null) {
+                out.put(e.getKey(), b);
             }
         }
         return out;

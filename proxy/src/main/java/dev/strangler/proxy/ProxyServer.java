@@ -3,10 +3,12 @@ package dev.strangler.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.proxy.admin.AdminHandler;
 import dev.strangler.proxy.admin.AuditLog;
+import dev.strangler.proxy.admin.BackendAdmin;
 import dev.strangler.proxy.admin.FileRouteStore;
 import dev.strangler.proxy.admin.RouteController;
 import dev.strangler.proxy.admin.RouteStateStore;
 import dev.strangler.proxy.admin.RouteStore;
+import dev.strangler.proxy.backend.Backends;
 import dev.strangler.proxy.control.PgControlPlane;
 import dev.strangler.proxy.guard.RouteGuards;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
@@ -55,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
     private final RouteController controller;
     private final RouteStore store;
     private final ProxyContext context;
+    private final Backends backends;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
@@ -83,11 +86,13 @@ public final class ProxyServer implements AutoCloseable {
         this.controller = new RouteController(routes, store, webSockets, clock);
         store.follow(controller);
         this.guards = new RouteGuards(config.guards(), controller, recordTo, System::nanoTime);
-        this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
+        this.backends = new Backends(config.backends().values(), recordTo);
+        this.context = new ProxyContext(routes, backends, config.limits(),
                 new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel());
         if (config.reusePort() && !transport.name().equals("epoll")) {
             guards.close();
             store.close();
+            backends.close();
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
@@ -100,7 +105,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         PrometheusMeterRegistry scrape = prometheus;
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
-                scrape::scrape, readiness::get, json);
+                scrape::scrape, readiness::get, json, new BackendAdmin(backends, store.audit(), clock, json));
         try {
             ServerBootstrap listener = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -259,7 +264,13 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** The backends with their endpoints, circuit breakers and bulkheads (same as {@code GET /api/backends}). */
+    public Backends backends() {
+        return backends;
+    }
+
     private void shutdownGroups() {
+        backends.close();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();

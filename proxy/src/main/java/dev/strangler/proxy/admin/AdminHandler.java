@@ -49,6 +49,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final Supplier<String> readiness;
     private final ObjectMapper json;
     private final RouteJson routeJson;
+    private final BackendAdmin backends;
+    private static final String BACKENDS = "/api/backends";
 
     /**
      * @param metrics   Prometheus exposition text
@@ -56,6 +58,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
      */
     public AdminHandler(RouteController routes, List<AdminToken> tokens, Executor worker, Supplier<String> metrics,
                         Supplier<String> readiness, ObjectMapper json) {
+        this(routes, tokens, worker, metrics, readiness, json, null);
+    }
+
+    /** With {@code backends}, also serves {@code /api/backends} (endpoints, circuit, bulkhead, drain). */
+    public AdminHandler(RouteController routes, List<AdminToken> tokens, Executor worker, Supplier<String> metrics,
+                        Supplier<String> readiness, ObjectMapper json, BackendAdmin backends) {
+        this.backends = backends;
         this.routes = routes;
         this.auth = new AdminAuth(tokens);
         this.worker = worker;
@@ -84,6 +93,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 String actor = auth.operator(authorization);
                 JsonNode body = body(req.content());
                 onWorker(ctx, keepAlive, () -> weight(actor, id, body));
+            } else if (backends != null && path.startsWith(BACKENDS + "/") && !method.equals(HttpMethod.GET)) {
+                backendChange(ctx, keepAlive, method, path, authorization, req);
             } else if (method.equals(HttpMethod.POST) && path.equals(AUDIT)) {
                 String actor = auth.operator(authorization);
                 JsonNode body = body(req.content());
@@ -130,6 +141,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             var route = table.route(id).orElseThrow(() -> AdminException.notFound("route '" + id
                     + "' not found (known: " + String.join(", ", table.ids()) + ")"));
             send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.route(route, table.routeVersion(id))));
+        } else if (backends != null && path.equals(BACKENDS)) {
+            send(ctx, keepAlive, json(HttpResponseStatus.OK, backends.list()));
         } else if (path.equals(AUDIT)) {
             auth.anyToken(authorization);
             AuditQuery query = auditQuery(qs);
@@ -142,6 +155,24 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         } else {
             throw AdminException.notFound("no endpoint GET " + path + " (see ADMIN-API.md)");
         }
+    }
+
+    /** {@code PUT /api/backends/{name}/endpoints} and {@code POST /api/backends/{name}/drain}. */
+    private void backendChange(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String path,
+                               String authorization, FullHttpRequest req) {
+        String rest = path.substring(BACKENDS.length() + 1);
+        int slash = rest.indexOf('/');
+        String name = slash < 0 ? rest : rest.substring(0, slash);
+        String op = slash < 0 ? "" : rest.substring(slash + 1);
+        boolean setEndpoints = method.equals(HttpMethod.PUT) && op.equals("endpoints");
+        boolean drain = method.equals(HttpMethod.POST) && op.equals("drain");
+        if (!setEndpoints && !drain) {
+            throw AdminException.notFound("no endpoint " + method + " " + path + " (see ADMIN-API.md)");
+        }
+        String actor = auth.operator(authorization);
+        JsonNode body = body(req.content());
+        onWorker(ctx, keepAlive, () -> setEndpoints ? backends.setEndpoints(actor, name, body)
+                : backends.drain(actor, name, body));
     }
 
     private ObjectNode weight(String actor, String id, JsonNode body) {

@@ -34,7 +34,8 @@ public final class RouteController implements RouteStore.TableSink {
     /** Actions a tool may append through {@link #record}: lower-case words joined by dashes. */
     static final Pattern TOOL_ACTION = Pattern.compile("[a-z][a-z0-9-]{1,40}");
     /** Actions only the proxy itself writes; a tool claiming one would forge a weight change. */
-    static final Set<String> PROXY_ACTIONS = Set.of("set-weight", "rollback", "rollback-all", "auto-rollback");
+    static final Set<String> PROXY_ACTIONS = Set.of("set-weight", "rollback", "rollback-all", "auto-rollback",
+            "set-endpoints", "drain-endpoint");
 
     private final AtomicReference<RouteTable> table;
     private final RouteStore store;

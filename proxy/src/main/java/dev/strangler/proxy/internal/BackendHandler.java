@@ -1,5 +1,6 @@
 package dev.strangler.proxy.internal;
 
+import dev.strangler.proxy.backend.Endpoint;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -13,12 +14,12 @@ import io.netty.util.ReferenceCountUtil;
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendPool pool;
-    private final int backendIndex;
+    private final Endpoint endpoint;
     private FrontendHandler frontend;
 
-    BackendHandler(BackendPool pool, int backendIndex) {
+    BackendHandler(BackendPool pool, Endpoint endpoint) {
         this.pool = pool;
-        this.backendIndex = backendIndex;
+        this.endpoint = endpoint;
     }
 
     void attach(FrontendHandler f) {
@@ -29,8 +30,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         frontend = null;
     }
 
-    int backendIndex() {
-        return backendIndex;
+    Endpoint endpoint() {
+        return endpoint;
     }
 
     @Override
@@ -83,7 +84,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (f != null) {
             f.onBackendClosed();
         } else {
-            pool.remove(ctx.channel(), backendIndex);
+            pool.remove(ctx.channel(), endpoint);
         }
     }
 

@@ -1,48 +1,47 @@
 package dev.strangler.proxy.internal;
 
+import dev.strangler.proxy.backend.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Idle keep-alive backend connections, kept per I/O thread and per backend. A client connection only
+ * Idle keep-alive backend connections, kept per I/O thread and per endpoint. A client connection only
  * ever takes backend connections from its own event loop, so both channels of an exchange share one
  * thread: no locks, no cross-thread hand-off. The pool is LIFO to keep the warmest connections busy.
+ * Connections to an endpoint that left its backend are closed when they come back, and idle ones
+ * time out (the backend timeout).
  */
 final class BackendPool {
 
     private final Bootstrap template;
-    private final InetSocketAddress[] addresses;
     private final int maxIdle;
     private final long timeoutNanos;
-    private final FastThreadLocal<ArrayDeque<Channel>[]> idle;
+    private final FastThreadLocal<Map<Endpoint, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
+        @Override
+        protected Map<Endpoint, ArrayDeque<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
 
-    BackendPool(Bootstrap template, InetSocketAddress[] addresses, int maxIdle, long timeoutNanos) {
+    BackendPool(Bootstrap template, int maxIdle, long timeoutNanos) {
         this.template = template;
-        this.addresses = addresses.clone();
         this.maxIdle = maxIdle;
         this.timeoutNanos = timeoutNanos;
-        int n = addresses.length;
-        this.idle = new FastThreadLocal<>() {
-            @Override
-            @SuppressWarnings("unchecked")
-            protected ArrayDeque<Channel>[] initialValue() {
-                ArrayDeque<Channel>[] a = new ArrayDeque[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = new ArrayDeque<>();
-                }
-                return a;
-            }
-        };
     }
 
-    /** An idle, open connection to backend {@code index} on the calling event loop, or null. */
-    Channel poll(int index) {
-        ArrayDeque<Channel> deque = idle.get()[index];
+    /** An idle, open connection to {@code endpoint} on the calling event loop, or null. */
+    Channel poll(Endpoint endpoint) {
+        ArrayDeque<Channel> deque = idle.get().get(endpoint);
+        if (deque == null) {
+            return null;
+        }
         Channel ch;
         while ((ch = deque.pollLast()) != null) {
             if (ch.isActive()) {
@@ -52,17 +51,22 @@ final class BackendPool {
         return null;
     }
 
-    /** Opens a new connection to backend {@code index} on {@code loop}. */
-    ChannelFuture connect(EventLoop loop, int index, BackendHandler handler) {
+    /** Opens a new connection to {@code endpoint} on {@code loop}. */
+    ChannelFuture connect(EventLoop loop, Endpoint endpoint, BackendHandler handler, int connectTimeoutMillis) {
         Bootstrap b = template.clone(loop);
+        b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
         b.handler(new BackendChannelInitializer(handler, timeoutNanos));
-        return b.connect(addresses[index]);
+        return b.connect(endpoint.address());
     }
 
-    /** Returns a connection after a complete exchange; closes it when the pool is full. */
-    void release(Channel ch, int index) {
-        ArrayDeque<Channel> deque = idle.get()[index];
-        if (!ch.isActive() || deque.size() >= maxIdle) {
+    /** Returns a connection after a complete exchange; closes it when the pool is full or the endpoint left. */
+    void release(Channel ch, Endpoint endpoint) {
+        if (!ch.isActive() || endpoint.removed() || maxIdle == 0) {
+            ch.close();
+            return;
+        }
+        ArrayDeque<Channel> deque = idle.get().computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+        if (deque.size() >= maxIdle) {
             ch.close();
             return;
         }
@@ -74,11 +78,13 @@ final class BackendPool {
     }
 
     /** Forgets a connection that closed (called on its event loop). */
-    void remove(Channel ch, int index) {
-        idle.get()[index].remove(ch);
-    }
-
-    String address(int index) {
-        return addresses[index].getHostString() + ":" + addresses[index].getPort();
+    void remove(Channel ch, Endpoint endpoint) {
+        ArrayDeque<Channel> deque = idle.get().get(endpoint);
+        if (deque != null) {
+            deque.remove(ch);
+            if (deque.isEmpty() && endpoint.removed()) {
+                idle.get().remove(endpoint);
+            }
+        }
     }
 }

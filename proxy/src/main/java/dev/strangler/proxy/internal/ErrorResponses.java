@@ -22,7 +22,17 @@ final class ErrorResponses {
 
     static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String code, String message,
                                  boolean keepAlive) {
-        byte[] body = ("{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\"}\n")
+        return json(alloc, status, code, message, keepAlive, false);
+    }
+
+    /**
+     * With {@code outcomeUnknown}, the body also says {@code "outcome":"unknown"}: the request may
+     * or may not have been processed by the backend, so the client must check before retrying.
+     */
+    static FullHttpResponse json(ByteBufAllocator alloc, HttpResponseStatus status, String code, String message,
+                                 boolean keepAlive, boolean outcomeUnknown) {
+        byte[] body = ("{\"error\":\"" + code + "\",\"message\":\"" + escape(message) + "\""
+                + (outcomeUnknown ? ",\"outcome\":\"unknown\"" : "") + "}\n")
                 .getBytes(StandardCharsets.UTF_8);
         ByteBuf buf = alloc.buffer(body.length).writeBytes(body);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);

@@ -1,5 +1,9 @@
 package dev.strangler.proxy.internal;
 
+import dev.strangler.proxy.backend.BackendGroup;
+import dev.strangler.proxy.backend.Endpoint;
+import dev.strangler.proxy.backend.FallbackReason;
+import dev.strangler.proxy.backend.Idempotency;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.StickyBucketer;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +30,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * side is writable, which bounds memory for bodies of any size. After a WebSocket 101 both channels
  * become a raw byte relay.
  *
+ * <p>Each try on a backend is an {@link Attempt} (circuit breaker, bulkhead, endpoint). When one
+ * fails, {@link ReplayPolicy} decides whether the request goes again (fresh connection, another
+ * endpoint, or the route's legacy backend) from what is still in hand: the unsent request, or the
+ * {@link ReplayBuffer} of an idempotent one.
+ *
  * <p>Everything here runs on the client channel's event loop; the backend channel shares it.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
@@ -46,6 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
     /** WebSocket close frame, server to client (unmasked), status 1001 "going away". */
     private static final byte[] WS_GOING_AWAY = {(byte) 0x88, 0x02, 0x03, (byte) 0xE9};
+    /** Same-backend retries per request (a stale connection and another endpoint). */
+    private static final int MAX_SAME_BACKEND_RETRIES = 2;
 
     private final ProxyContext px;
     private final HeaderTimeoutHandler headerTimeout;
@@ -76,6 +89,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean responseKeepAlive;
     private long bodyBytes;
     private int status;
+    // Replay and fallback state of the current exchange.
+    private Route route;
+    private String method;
+    private String originalUri;
+    private boolean onTarget;
+    private boolean fellBack;
+    private boolean staleRetried;
+    private int sameBackendRetries;
+    private Attempt attempt;
+    private ReplayBuffer replay;
+    private boolean resendChunks;
+    private int attemptSeq;
+    private int dispatches;
+    private ScheduledFuture<?> firstByteTimer;
+    private ScheduledFuture<?> totalTimer;
+    private final FallbackReason[] refusal = new FallbackReason[1];
 
     // Connection state.
     private boolean upgraded;
@@ -193,30 +222,69 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean toTarget = StickyBucketer.toTarget(route, req.headers());
+        this.route = route;
         routeId = route.id();
-        backendName = toTarget ? route.target() : route.legacy();
-        meters = px.metrics.meters(routeId, backendName);
-        if (toTarget && route.rewrite() != null) {
-            req.setUri(route.rewrite().apply(uri));
-        }
+        method = req.method().name();
         upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
         ProxyHeaders.prepareRequest(req, clientIp, upgradeRequested);
+        originalUri = uri;
         px.inFlight.increment();
-        BackendRef ref = px.backend(backendName);
-        Channel pooled = upgradeRequested ? null : px.pool.poll(ref.index());
+        String first = toTarget ? route.target() : route.legacy();
+        if (!upgradeRequested && Idempotency.idempotent(method)) {
+            replay = new ReplayBuffer(req, px.backend(first).resilience().replayBufferBytes());
+        }
+        dispatch(req, first, toTarget, null, false, false);
+    }
+
+    /**
+     * Sends the request to backend {@code name}. {@code req} is either not sent yet (its body, if
+     * any, still waits in the inbox) or, with {@code fromReplay}, the replay buffer's head whose
+     * held body chunks follow it.
+     */
+    private void dispatch(HttpRequest req, String name, boolean target, Endpoint exclude, boolean fresh,
+                          boolean fromReplay) {
+        backendName = name;
+        onTarget = target;
+        meters = px.metrics.meters(routeId, name);
+        req.setUri(target && route.rewrite() != null ? route.rewrite().apply(originalUri) : originalUri);
+        BackendGroup g = px.backend(name);
+        Attempt a = Attempt.start(g, exclude, refusal);
+        if (a == null) {
+            onFailure(ReplayPolicy.Failure.REFUSED, refusal[0], req, fromReplay);
+            return;
+        }
+        attempt = a;
+        int seq = ++attemptSeq;
+        dispatches++;
+        resendChunks = fromReplay;
+        startTotalTimer(g, seq);
+        Channel pooled = upgradeRequested || fresh ? null : px.pool.poll(a.endpoint);
         if (pooled != null) {
+            a.reused = true;
             attach(pooled);
-            writeRequest(req);
+            send(req);
+            if (dispatches > 1) {
+                // A retry runs outside the client's read cycle: move on what waits in the inbox now.
+                drainInbox();
+                flushBackend();
+                maybeRead();
+            }
             return;
         }
         connecting = true;
         pendingRequest = req;
-        BackendHandler bh = new BackendHandler(px.pool, ref.index());
-        px.pool.connect(ctx.channel().eventLoop(), ref.index(), bh)
-                .addListener((ChannelFutureListener) f -> onConnected(f, bh));
+        BackendHandler bh = new BackendHandler(px.pool, a.endpoint);
+        px.pool.connect(ctx.channel().eventLoop(), a.endpoint, bh, px.connectTimeoutMillis(g))
+                .addListener((ChannelFutureListener) f -> onConnected(f, seq));
     }
 
-    private void onConnected(ChannelFuture f, BackendHandler bh) {
+    private void onConnected(ChannelFuture f, int seq) {
+        if (seq != attemptSeq || !connecting) {
+            if (f.isSuccess()) {
+                f.channel().close(); // the exchange moved on (client gone): nobody wants this connection
+            }
+            return;
+        }
         connecting = false;
         HttpRequest req = pendingRequest;
         pendingRequest = null;
@@ -228,15 +296,167 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!f.isSuccess()) {
-            ReferenceCountUtil.release(req);
-            reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' is unreachable", true);
+            attempt.failed(Endpoint.Outcome.CONNECT_FAILURE);
+            onFailure(ReplayPolicy.Failure.CONNECT, FallbackReason.CONNECT, req, resendChunks);
             return;
         }
         attach(f.channel());
-        writeRequest(req);
+        send(req);
         drainInbox();
         flushBackend();
         maybeRead();
+    }
+
+    /** Writes the head and, for a replay, the held body chunks. */
+    private void send(HttpRequest req) {
+        writeRequest(req);
+        if (resendChunks) {
+            resendChunks = false;
+            replay.writeChunks(backend);
+            backendFlushPending = true;
+            if (replay.complete()) {
+                flushBackend();
+                requestSent();
+            }
+        }
+    }
+
+    /**
+     * An attempt failed: retry, fall back or answer with an error, as {@link ReplayPolicy} says.
+     * The caller has already finished (or never had) the attempt and detached its connection.
+     */
+    private void onFailure(ReplayPolicy.Failure f, FallbackReason reason, HttpRequest req, boolean fromReplay) {
+        cancelTimers();
+        Endpoint failed = attempt != null ? attempt.endpoint : null;
+        if (attempt != null) {
+            attempt.finish();
+            attempt = null;
+        }
+        BackendGroup g = px.backend(backendName);
+        boolean canFallBack = onTarget && !fellBack;
+        ReplayPolicy.Action action = ReplayPolicy.decide(f, method, canFallBack, replay != null && replay.usable(),
+                staleRetried, sameBackendRetries < MAX_SAME_BACKEND_RETRIES, failed != null && g.hasOther(failed));
+        switch (action) {
+            case RETRY_FRESH -> {
+                staleRetried = true;
+                sameBackendRetries++;
+                px.backends.fallback(routeId, FallbackReason.STALE_CONNECTION);
+                dispatch(req, backendName, onTarget, null, true, fromReplay);
+            }
+            case RETRY_OTHER_ENDPOINT -> {
+                sameBackendRetries++;
+                dispatch(req, backendName, onTarget, failed, false, fromReplay);
+            }
+            case FALLBACK -> {
+                fellBack = true;
+                px.backends.fallback(routeId, reason);
+                // The target failed this request: its requests/latency meters say so (the ramp's gates
+                // and the guard read error ratios per backend), then the monolith's answer is counted too.
+                meters.record(failedStatus(f, reason), System.nanoTime() - startNanos);
+                dispatch(req, route.legacy(), false, null, false, fromReplay);
+            }
+            default -> fail(f, reason, req);
+        }
+    }
+
+    /** The status the target's failure counts as in its meters. */
+    private int failedStatus(ReplayPolicy.Failure f, FallbackReason reason) {
+        return switch (f) {
+            case SERVER_ERROR -> status;
+            case TIMEOUT -> 504;
+            case REFUSED -> reason == FallbackReason.CONNECT ? 502 : 503;
+            default -> 502;
+        };
+    }
+
+    /** Answers a request that cannot be sent (again) with the proxy's JSON error. */
+    private void fail(ReplayPolicy.Failure f, FallbackReason reason, HttpRequest req) {
+        ReferenceCountUtil.release(req); // not sent anywhere any more (a no-op for plain request heads)
+        boolean unknown = !Idempotency.safe(method);
+        String b = "backend '" + backendName + "'";
+        String check = unknown ? "; the request may have been processed (outcome unknown): check before retrying" : "";
+        switch (f) {
+            case REFUSED -> {
+                if (reason == FallbackReason.CIRCUIT_OPEN) {
+                    reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit_open", b
+                            + " is failing and its circuit breaker is open; retry later", !requestDone);
+                } else if (reason == FallbackReason.BULKHEAD_FULL) {
+                    reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "bulkhead_full", b
+                            + " has too many requests in flight (resilience.maxConcurrent); retry later", !requestDone);
+                } else {
+                    reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " has no endpoint available", true);
+                }
+            }
+            case CONNECT -> reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " is unreachable", true);
+            case TIMEOUT -> reject(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", b
+                    + " did not answer within " + timeoutMillis() + " ms" + check, !requestDone, unknown);
+            default -> reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b
+                    + " closed the connection before answering" + check, !requestDone, unknown);
+        }
+    }
+
+    private long timeoutMillis() {
+        BackendGroup g = px.backend(backendName);
+        Duration fb = g.resilience().firstByteTimeout();
+        return (fb != null && fb.compareTo(px.limits.backendTimeout()) < 0 ? fb : px.limits.backendTimeout()).toMillis();
+    }
+
+    /** The whole request is with the backend: the first-byte clock starts (when it is shorter than the idle timeout). */
+    private void requestSent() {
+        if (attempt == null) {
+            return;
+        }
+        Duration fb = attempt.group.resilience().firstByteTimeout();
+        if (fb != null && fb.compareTo(px.limits.backendTimeout()) < 0) {
+            int seq = attemptSeq;
+            firstByteTimer = ctx.executor().schedule(() -> onAttemptTimeout(seq), fb.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void startTotalTimer(BackendGroup g, int seq) {
+        Duration total = g.resilience().totalTimeout();
+        if (total != null) {
+            totalTimer = ctx.executor().schedule(() -> onTotalTimeout(seq), total.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onTotalTimeout(int seq) {
+        if (seq != attemptSeq || !active || upgraded || connecting) {
+            return; // another attempt by now, or still connecting (the connect timeout bounds that)
+        }
+        if (!responseStarted) {
+            onAttemptTimeout(seq);
+            return;
+        }
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        ctx.close(); // response cut short at the total timeout: the client must see the truncation
+    }
+
+    /** No response head in time (first-byte timer, idle timeout or total timeout). */
+    private void onAttemptTimeout(int seq) {
+        if (seq != attemptSeq || !active || upgraded || connecting || attempt == null || responseStarted) {
+            return;
+        }
+        attempt.failed(Endpoint.Outcome.TIMEOUT);
+        Channel b = detachBackend();
+        if (b != null) {
+            b.close();
+        }
+        onFailure(ReplayPolicy.Failure.TIMEOUT, FallbackReason.TIMEOUT, replay != null ? replay.head() : null, true);
+    }
+
+    private void cancelTimers() {
+        if (firstByteTimer != null) {
+            firstByteTimer.cancel(false);
+            firstByteTimer = null;
+        }
+        if (totalTimer != null) {
+            totalTimer.cancel(false);
+            totalTimer = null;
+        }
     }
 
     private void attach(Channel ch) {
@@ -276,11 +496,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             px.metrics.bytesIn(n);
         }
         boolean last = c instanceof LastHttpContent;
+        if (replay != null) {
+            replay.add(c); // keeps its own duplicate while the request may be sent again
+        }
         backend.write(c, backend.voidPromise()); // ownership passes to the backend channel
         backendFlushPending = true;
         if (last) {
             requestDone = true;
             flushBackend();
+            requestSent();
         }
     }
 
@@ -354,6 +578,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void onResponseHead(HttpResponse resp) {
         int code = resp.status().code();
         if (code == 101) {
+            attempt.responded(code);
             upgradePending = true;
             status = code;
             ProxyHeaders.prepareUpgradeResponse(resp);
@@ -361,6 +586,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             interim = true; // 100 Continue and friends: passed on, the final response follows
             ProxyHeaders.stripHopByHop(resp.headers(), false);
         } else {
+            if (firstByteTimer != null) {
+                firstByteTimer.cancel(false);
+                firstByteTimer = null;
+            }
+            if (code >= 500 && replay != null && onTarget && !fellBack && replay.usable()
+                    && ReplayPolicy.decide(ReplayPolicy.Failure.SERVER_ERROR, method, true, true, staleRetried,
+                            false, false) == ReplayPolicy.Action.FALLBACK) {
+                ReferenceCountUtil.release(resp); // the client gets the legacy backend's answer instead
+                attempt.responded(code);
+                status = code;
+                Channel b = detachBackend();
+                if (b != null) {
+                    b.close(); // its body is not wanted; closing is cheaper than reading it
+                }
+                onFailure(ReplayPolicy.Failure.SERVER_ERROR, FallbackReason.SERVER_ERROR, replay.head(), true);
+                return;
+            }
+            attempt.responded(code);
             responseStarted = true;
             status = code;
             backendKeepAlive = HttpUtil.isKeepAlive(resp);
@@ -374,10 +617,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void responseComplete() {
         meters.record(status, System.nanoTime() - startNanos);
         Channel b = backend;
-        int index = backendHandler.backendIndex();
+        Endpoint endpoint = backendHandler.endpoint();
         detachBackend();
         if (backendKeepAlive && requestDone) {
-            px.pool.release(b, index);
+            px.pool.release(b, endpoint);
         } else {
             b.close();
         }
@@ -417,6 +660,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = null;
         if (upgraded) {
             closeAfterFlush();
+        } else if (active && !responseStarted && attempt != null) {
+            // A pooled connection that closes before answering was most likely closed by the backend
+            // while idle (stale); a fresh one means the endpoint failed mid-way.
+            boolean stale = attempt.reused && !interim;
+            if (stale) {
+                attempt.finish();
+            } else {
+                attempt.failed(Endpoint.Outcome.RESET);
+            }
+            onFailure(stale ? ReplayPolicy.Failure.STALE : ReplayPolicy.Failure.RESET,
+                    stale ? FallbackReason.STALE_CONNECTION : FallbackReason.RESET,
+                    replay != null ? replay.head() : null, true);
         } else if (active && !responseStarted) {
             reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' closed the connection before answering", !requestDone);
         } else if (active) {
@@ -431,11 +686,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!requestDone && backend != null && backend.isWritable()) {
             return; // still uploading and the backend keeps taking bytes: not silent, just busy
         }
+        if (!responseStarted && attempt != null) {
+            onAttemptTimeout(attemptSeq);
+            return;
+        }
         failBackend(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
                 "backend '" + backendName + "' did not answer within " + px.limits.backendTimeout().toMillis() + " ms");
     }
 
     private void failBackend(HttpResponseStatus st, String code, String message) {
+        if (attempt != null) {
+            attempt.failed(Endpoint.Outcome.RESET);
+        }
         Channel b = detachBackend();
         if (b != null) {
             b.close();
@@ -451,6 +713,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers the current request with a JSON error made by the proxy; never reuses the backend. */
     private void reject(HttpResponseStatus st, String code, String message, boolean close) {
+        reject(st, code, message, close, false);
+    }
+
+    private void reject(HttpResponseStatus st, String code, String message, boolean close, boolean outcomeUnknown) {
         Channel b = detachBackend();
         if (b != null) {
             b.close();
@@ -459,7 +725,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         m.record(st.code(), System.nanoTime() - startNanos);
         boolean keep = !close && clientKeepAlive;
         endExchange();
-        ctx.write(ErrorResponses.json(ctx.alloc(), st, code, message, keep));
+        ctx.write(ErrorResponses.json(ctx.alloc(), st, code, message, keep, outcomeUnknown));
         if (!keep) {
             closeAfterFlush();
             return;
@@ -576,6 +842,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         clientKeepAlive = true;
         bodyBytes = 0;
         status = 0;
+        route = null;
+        method = null;
+        onTarget = false;
+        fellBack = false;
+        staleRetried = false;
+        sameBackendRetries = 0;
+        resendChunks = false;
+        dispatches = 0;
     }
 
     private void endExchange() {
@@ -583,6 +857,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             px.inFlight.decrement();
         }
         active = false;
+        cancelTimers();
+        if (attempt != null) {
+            attempt.finish();
+            attempt = null;
+        }
+        if (replay != null) {
+            replay.release();
+            replay = null;
+        }
     }
 
     private Channel detachBackend() {

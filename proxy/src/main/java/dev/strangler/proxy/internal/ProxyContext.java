@@ -2,14 +2,13 @@ package dev.strangler.proxy.internal;
 
 import dev.strangler.proxy.BackendConfig;
 import dev.strangler.proxy.LimitsConfig;
+import dev.strangler.proxy.backend.BackendGroup;
+import dev.strangler.proxy.backend.Backends;
 import dev.strangler.proxy.routing.RouteTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,33 +24,31 @@ public final class ProxyContext {
     final ProxyMetrics metrics;
     final WebSocketSessions webSockets;
     final BackendPool pool;
+    final Backends backends;
     final LongAdder inFlight = new LongAdder();
     final ConnectionDrainer drainer = new ConnectionDrainer();
-    private final Map<String, BackendRef> backends = new HashMap<>();
 
+    /** A context whose backends are built here from {@code backendConfigs} (tests). */
     public ProxyContext(AtomicReference<RouteTable> routes, List<BackendConfig> backendConfigs, LimitsConfig limits,
+                        ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass) {
+        this(routes, new Backends(backendConfigs, metrics.registry()), limits, metrics, webSockets, channelClass);
+    }
+
+    public ProxyContext(AtomicReference<RouteTable> routes, Backends backends, LimitsConfig limits,
                         ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass) {
         this.routes = routes;
         this.limits = limits;
         this.metrics = metrics;
         this.webSockets = webSockets;
-        InetSocketAddress[] addresses = new InetSocketAddress[backendConfigs.size()];
-        for (int i = 0; i < addresses.length; i++) {
-            BackendConfig b = backendConfigs.get(i);
-            // Resolved once here, at start, so no request ever waits on DNS.
-            addresses[i] = new InetSocketAddress(b.address().host(), b.address().port());
-            backends.put(b.name(), new BackendRef(b.name(), i));
-        }
+        this.backends = backends;
         Bootstrap template = new Bootstrap()
                 .channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.backendConnectTimeout().toMillis());
-        this.pool = new BackendPool(template, addresses, limits.maxIdlePerBackend(),
-                limits.backendTimeout().toNanos());
+                .option(ChannelOption.SO_KEEPALIVE, true);
+        this.pool = new BackendPool(template, limits.maxIdlePerBackend(), limits.backendTimeout().toNanos());
     }
 
-    BackendRef backend(String name) {
+    BackendGroup backend(String name) {
         return backends.get(name);
     }
 
@@ -63,6 +60,12 @@ public final class ProxyContext {
     /** Open WebSocket sessions. */
     public WebSocketSessions webSockets() {
         return webSockets;
+    }
+
+    /** Connect timeout of {@code g}: its own, else {@code limits.backendConnectTimeout}. */
+    int connectTimeoutMillis(BackendGroup g) {
+        var t = g.resilience().connectTimeout();
+        return (int) Math.min(Integer.MAX_VALUE, (t != null ? t : limits.backendConnectTimeout()).toMillis());
     }
 
     /** Requests currently between headers received and response complete. */

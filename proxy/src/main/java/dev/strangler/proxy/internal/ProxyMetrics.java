@@ -62,6 +62,11 @@ public final class ProxyMetrics {
                 b -> new RouteMeters(registry, route, b, guards.apply(route, b)));
     }
 
+    /** The registry the meters live in (backend and endpoint meters join it). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     void connectionOpened() {
         activeConnections.incrementAndGet();
     }
