@@ -24,9 +24,17 @@ import java.util.Set;
  * @param limits        protective limits and timeouts
  * @param state         persisted weights and audit log
  * @param shutdownGrace how long a graceful stop waits for in-flight requests
+ * @param mirror        shadow mirroring and the diff store ({@link MirrorConfig#NONE}: off)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
-                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace,
+                          MirrorConfig mirror) {
+
+    /** Without mirroring. */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+        this(listen, threads, admin, backends, routes, limits, state, shutdownGrace, MirrorConfig.NONE);
+    }
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -34,6 +42,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         requireNonNull(limits, "limits");
         requireNonNull(state, "state");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        mirror = mirror == null ? MirrorConfig.NONE : mirror;
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
@@ -47,6 +56,13 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             requireBackend(backends, r.id(), "legacy", r.legacy());
             if (r.target() != null) {
                 requireBackend(backends, r.id(), "target", r.target());
+            }
+        }
+        for (var shadow : mirror.routes()) {
+            Route r = routes.stream().filter(x -> x.id().equals(shadow.route())).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("shadow: route " + shadow.route() + " is not declared"));
+            if (r.target() == null) {
+                throw new IllegalArgumentException("route " + r.id() + ": shadow needs a target backend (the side to compare with)");
             }
         }
     }
@@ -74,7 +90,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 + ", tokens=" + admin.tokens().values() + ", backends=" + backends.values()
                 + ", routes=" + routes.stream().map(r -> r.id() + "(" + r.legacy()
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
-                + ", state=" + state.stateFile() + ", audit=" + state.auditLog() + "}";
+                + ", state=" + state.stateFile() + ", audit=" + state.auditLog() + ", mirror=" + mirror + "}";
     }
 
     /** Builds a {@link ProxyConfig}; every setter returns {@code this}. */
@@ -88,6 +104,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private StateConfig state = StateConfig.in(Path.of("strangler-state"));
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private MirrorConfig mirror = MirrorConfig.NONE;
 
         private Builder() {
         }
@@ -137,9 +154,15 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        /** Shadow mirroring and diff store; default {@link MirrorConfig#NONE}. */
+        public Builder mirror(MirrorConfig v) {
+            mirror = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, shutdownGrace);
+                    limits, state, shutdownGrace, mirror);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.strangler.proxy.routing.PathRewrite;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
 import dev.strangler.proxy.routing.Sticky;
+import dev.strangler.shadow.ShadowRouteConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,11 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdownGrace");
+            "state", "shutdownGrace", "shadowStore", "shadowHmacKey", "mirror");
     private static final Set<String> ADMIN = Set.of("listen", "tokens");
     private static final Set<String> TOKEN = Set.of("secret", "role");
-    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite");
+    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite",
+            "shadow");
     private static final Set<String> MATCH = Set.of("pathPrefix", "pathPattern", "methods", "headers");
     private static final Set<String> STICKY = Set.of("header", "cookie", "jwtClaim");
     private static final Set<String> REWRITE = Set.of("prefix", "replacement");
@@ -95,7 +97,10 @@ public final class ProxyConfigLoader {
         Long threads = r.integer(root, "threads", "", ProxyConfig.defaultThreads(), 1, 256);
         AdminConfig admin = admin(r, r.map(root.entries().get("admin"), "admin"));
         Map<String, BackendConfig> backends = backends(r, root);
-        List<Route> routes = routes(r, root, backends);
+        List<ShadowRouteConfig> shadows = new ArrayList<>();
+        int[] firstShadowLine = {0};
+        List<Route> routes = routes(r, root, backends, shadows, firstShadowLine);
+        MirrorConfig mirror = ShadowConfigReader.mirror(r, root, shadows, firstShadowLine[0]);
         LimitsConfig limits = limits(r, r.map(root.entries().get("limits"), "limits"));
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
         Duration grace = r.duration(root, "shutdownGrace", "", Duration.ofSeconds(10));
@@ -103,7 +108,7 @@ public final class ProxyConfigLoader {
             return null;
         }
         try {
-            return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, grace);
+            return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, grace, mirror);
         } catch (IllegalArgumentException e) {
             r.error(0, "", e.getMessage());
             return null;
@@ -201,7 +206,8 @@ public final class ProxyConfigLoader {
         return out;
     }
 
-    private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends) {
+    private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends,
+                                      List<ShadowRouteConfig> shadows, int[] firstShadowLine) {
         List<Route> out = new ArrayList<>();
         ListNode list = r.list(root.entries().get("routes"), "routes");
         if (list == null) {
@@ -215,6 +221,13 @@ public final class ProxyConfigLoader {
                 r.error(list.items().get(i).line(), "routes[" + i + "].id", "'" + route.id() + "' is used by an earlier route (expected: unique ids)");
             } else if (route != null) {
                 out.add(route);
+                ShadowRouteConfig shadow = ShadowConfigReader.route(r, list.items().get(i), "routes[" + i + "]", route);
+                if (shadow != null) {
+                    shadows.add(shadow);
+                    if (firstShadowLine[0] == 0) {
+                        firstShadowLine[0] = list.items().get(i).line();
+                    }
+                }
             }
         }
         return out;

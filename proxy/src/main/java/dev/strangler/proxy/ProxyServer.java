@@ -9,6 +9,8 @@ import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
 import dev.strangler.proxy.internal.WebSocketSessions;
+import dev.strangler.proxy.mirror.ProxyRouteStats;
+import dev.strangler.proxy.mirror.ShadowWiring;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +30,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +55,8 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
+    private final ExecutorService dashboardWorker;
+    private final ShadowWiring shadow;
     private final AtomicReference<String> readiness = new AtomicReference<>("starting");
     private final Object closeLock = new Object();
     private Channel proxyChannel;
@@ -71,8 +77,9 @@ public final class ProxyServer implements AutoCloseable {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
+        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel());
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
-                new ProxyMetrics(recordTo), webSockets, transport.clientChannel());
+                new ProxyMetrics(recordTo), webSockets, transport.clientChannel(), shadow.mirror());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.adminWorker = Executors.newSingleThreadExecutor(r -> {
@@ -80,9 +87,17 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Dashboard queries are JDBC: their own small bounded pool, so they never queue ahead of a rollback.
+        this.dashboardWorker = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> {
+            Thread t = new Thread(r, "strangler-dashboard-worker");
+            t.setDaemon(true);
+            return t;
+        });
         PrometheusMeterRegistry scrape = prometheus;
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
-                scrape::scrape, readiness::get, json);
+                scrape::scrape, readiness::get, json,
+                shadow.dashboard(new ProxyRouteStats(routes::get, recordTo, clock), clock), shadow.unavailableReason(),
+                dashboardWorker);
         try {
             proxyChannel = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -99,6 +114,7 @@ public final class ProxyServer implements AutoCloseable {
                     .bind(config.admin().listen().host(), config.admin().listen().port()).sync().channel();
         } catch (Exception e) {
             shutdownGroups();
+            shadow.close();
             throw new ProxyException("cannot listen on " + config.listen() + " / admin " + config.admin().listen()
                     + ": " + e.getMessage() + " (is another process using the port?)", e);
         }
@@ -182,6 +198,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         adminChannel.close().syncUninterruptibly();
         shutdownGroups();
+        shadow.close(); // after the I/O threads: no more mirrors; queued comparisons are finished and stored
         LOG.info("proxy stopped");
     }
 
@@ -189,6 +206,7 @@ public final class ProxyServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
+        dashboardWorker.shutdown();
     }
 
     private static List<Route> withSavedWeights(List<Route> configured, RouteStateStore store) {

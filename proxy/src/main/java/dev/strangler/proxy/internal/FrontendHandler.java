@@ -1,5 +1,6 @@
 package dev.strangler.proxy.internal;
 
+import dev.strangler.proxy.mirror.MirrorCapture;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.StickyBucketer;
 import io.netty.buffer.ByteBuf;
@@ -76,6 +77,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean responseKeepAlive;
     private long bodyBytes;
     private int status;
+    private MirrorCapture mirror; // non-null while a sampled exchange is being copied for the shadow
 
     // Connection state.
     private boolean upgraded;
@@ -201,6 +203,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
         ProxyHeaders.prepareRequest(req, clientIp, upgradeRequested);
+        mirror = upgradeRequested ? null : px.mirror.capture(route, toTarget, req, uri, ctx.channel().eventLoop());
         px.inFlight.increment();
         BackendRef ref = px.backend(backendName);
         Channel pooled = upgradeRequested ? null : px.pool.poll(ref.index());
@@ -274,6 +277,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (n > 0) {
             px.metrics.bytesIn(n);
+            if (mirror != null) {
+                mirror.requestContent(c.content()); // copies; c is still ours to pass on
+            }
         }
         boolean last = c instanceof LastHttpContent;
         backend.write(c, backend.voidPromise()); // ownership passes to the backend channel
@@ -344,6 +350,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         int n = c.content().readableBytes();
         if (n > 0) {
             px.metrics.bytesOut(n);
+            if (mirror != null) {
+                mirror.responseContent(c.content()); // copies before the write takes c
+            }
         }
         ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
         if (last) {
@@ -364,6 +373,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             responseStarted = true;
             status = code;
             backendKeepAlive = HttpUtil.isKeepAlive(resp);
+            if (mirror != null) {
+                mirror.responseHead(resp);
+            }
             responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
         }
         // Void promises on relay writes: no promise allocation or listener per write; a failed
@@ -373,6 +385,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void responseComplete() {
         meters.record(status, System.nanoTime() - startNanos);
+        MirrorCapture copy = mirror;
+        mirror = null;
         Channel b = backend;
         int index = backendHandler.backendIndex();
         detachBackend();
@@ -382,12 +396,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             b.close();
         }
         boolean keep = responseKeepAlive && requestDone;
+        boolean requestComplete = requestDone;
         endExchange();
         if (!keep) {
             closeAfterFlush();
+        } else {
+            ctx.flush();
+        }
+        if (copy != null) {
+            copy.primaryComplete(requestComplete); // after the client's response is flushed: never delays it
+        }
+        if (!keep) {
             return;
         }
-        ctx.flush();
         headerTimeout.expectRequest();
         drainInbox();
         maybeRead();
@@ -576,6 +597,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         clientKeepAlive = true;
         bodyBytes = 0;
         status = 0;
+        mirror = null;
     }
 
     private void endExchange() {

@@ -2,6 +2,7 @@ package dev.strangler.proxy.internal;
 
 import dev.strangler.proxy.BackendConfig;
 import dev.strangler.proxy.LimitsConfig;
+import dev.strangler.proxy.mirror.Mirror;
 import dev.strangler.proxy.routing.RouteTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -26,10 +27,19 @@ public final class ProxyContext {
     final WebSocketSessions webSockets;
     final BackendPool pool;
     final LongAdder inFlight = new LongAdder();
+    final Mirror mirror;
     private final Map<String, BackendRef> backends = new HashMap<>();
 
     public ProxyContext(AtomicReference<RouteTable> routes, List<BackendConfig> backendConfigs, LimitsConfig limits,
                         ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass) {
+        this(routes, backendConfigs, limits, metrics, webSockets, channelClass, Mirror.disabled());
+    }
+
+    /** With shadow mirroring ({@code mirror} decides per request; {@link Mirror#disabled()} for none). */
+    public ProxyContext(AtomicReference<RouteTable> routes, List<BackendConfig> backendConfigs, LimitsConfig limits,
+                        ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass,
+                        Mirror mirror) {
+        this.mirror = mirror;
         this.routes = routes;
         this.limits = limits;
         this.metrics = metrics;
