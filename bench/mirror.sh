@@ -17,6 +17,7 @@
 #   MIRROR_BENCH_REPS=5 MIRROR_BENCH_SECONDS=15 bench/mirror.sh
 #   MIRROR_BENCH_JFR=1 bench/mirror.sh       # also profile the mirroring proxy (JFR) and print hot frames
 #   MIRROR_BENCH_BUILD=0 bench/mirror.sh     # reuse cli/target/strangler.jar
+#   MIRROR_BENCH_IO_THREADS=1 bench/mirror.sh  # copies leave from a dedicated mirror thread (mirror.ioThreads)
 #
 # Prints per run req/s and p99, medians, and the ratios on/off: throughput (target >= 0.9) and
 # p99 (target <= 1.1), plus the mirror counters (sent, dropped, compared). Stops everything it
@@ -98,6 +99,7 @@ write_config() {  # write_config NAME PORT ADMIN SHADOW(yes|no)
       echo "    shadow: { sampleRate: 1.0, methods: [GET] }"
       echo "shadowStore: { jdbcUrl: \"$jdbc\" }"
       echo "shadowHmacKey: \${file:hmac-key}"
+      echo "mirror: { ioThreads: ${MIRROR_BENCH_IO_THREADS:-0} }"
     fi
     echo "limits: { idleTimeout: 300s, maxIdlePerBackend: 256 }"
     echo "state: { dir: state-$1 }"

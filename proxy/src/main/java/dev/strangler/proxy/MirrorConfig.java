@@ -20,10 +20,11 @@ import java.util.Set;
  * @param timeout        a shadow (or second primary) silent this long counts as a timeout
  * @param maxBodyBytes   bodies (request or response) larger than this are not mirrored (counted)
  * @param compareWorkers comparison threads (off the event loops)
+ * @param ioThreads      dedicated event-loop threads sending the copies; 0 = the client's own I/O thread
  * @param routes         per-route shadow settings
  */
 public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurrent, int queueCapacity, Duration timeout,
-                           long maxBodyBytes, int compareWorkers, List<ShadowRouteConfig> routes) {
+                           long maxBodyBytes, int compareWorkers, int ioThreads, List<ShadowRouteConfig> routes) {
 
     /** Default limits. */
     public static final int DEFAULT_MAX_CONCURRENT = 256;
@@ -33,16 +34,17 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
 
     /** No diff store, nothing mirrored. */
     public static final MirrorConfig NONE = new MirrorConfig(null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_QUEUE_CAPACITY,
-            DEFAULT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), List.of());
+            DEFAULT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, List.of());
 
     public MirrorConfig {
         requireNonNull(timeout, "timeout");
         routes = List.copyOf(routes);
         if (maxConcurrent < 1 || queueCapacity < 0 || compareWorkers < 1 || maxBodyBytes < 1 || timeout.isNegative()
-                || timeout.isZero()) {
+                || timeout.isZero() || ioThreads < 0) {
             throw new IllegalArgumentException("mirror: maxConcurrent " + maxConcurrent + ", queueCapacity " + queueCapacity
                     + ", compareWorkers " + compareWorkers + ", maxBodyBytes " + maxBodyBytes + ", timeout " + timeout
-                    + " (expected: maxConcurrent, compareWorkers, maxBodyBytes >= 1, queueCapacity >= 0, timeout > 0)");
+                    + ", ioThreads " + ioThreads
+                    + " (expected: maxConcurrent, compareWorkers, maxBodyBytes >= 1, queueCapacity, ioThreads >= 0, timeout > 0)");
         }
         Set<String> ids = new HashSet<>();
         for (ShadowRouteConfig r : routes) {
@@ -64,13 +66,13 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
     /** The same limits and store with other route settings. */
     public MirrorConfig withRoutes(List<ShadowRouteConfig> newRoutes) {
         return new MirrorConfig(storeJdbcUrl, hmacKey, maxConcurrent, queueCapacity, timeout, maxBodyBytes,
-                compareWorkers, newRoutes);
+                compareWorkers, ioThreads, newRoutes);
     }
 
     /** A config with a diff store and default limits (tests, the demo). */
     public static MirrorConfig of(String storeJdbcUrl, String hmacKey, List<ShadowRouteConfig> routes) {
         return new MirrorConfig(storeJdbcUrl, hmacKey, DEFAULT_MAX_CONCURRENT, DEFAULT_QUEUE_CAPACITY, DEFAULT_TIMEOUT,
-                DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), routes);
+                DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, routes);
     }
 
     /** The JDBC URL with any password masked, for logs. */
@@ -82,7 +84,7 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
     public String toString() {
         return "MirrorConfig{store=" + maskUrl(storeJdbcUrl) + ", hmacKey=" + (hmacKey == null ? "none" : "****")
                 + ", maxConcurrent=" + maxConcurrent + ", queueCapacity=" + queueCapacity + ", timeout=" + timeout
-                + ", maxBodyBytes=" + maxBodyBytes + ", compareWorkers=" + compareWorkers
+                + ", maxBodyBytes=" + maxBodyBytes + ", compareWorkers=" + compareWorkers + ", ioThreads=" + ioThreads
                 + ", routes=" + routes.stream().map(ShadowRouteConfig::route).toList() + "}";
     }
 }

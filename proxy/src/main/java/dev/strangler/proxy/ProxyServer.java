@@ -77,7 +77,8 @@ public final class ProxyServer implements AutoCloseable {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
-        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel());
+        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel(),
+                transport.ioHandlerFactory());
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
                 new ProxyMetrics(recordTo), webSockets, transport.clientChannel(), shadow.mirror());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());

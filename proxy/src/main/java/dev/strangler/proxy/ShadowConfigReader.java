@@ -27,7 +27,7 @@ final class ShadowConfigReader {
             "ignore", "arrays", "numberTolerance", "headers", "legacyNormalizers");
     private static final Set<String> STORE = Set.of("jdbcUrl");
     private static final Set<String> MIRROR = Set.of("maxConcurrent", "queueCapacity", "timeout", "maxBodyBytes",
-            "compareWorkers");
+            "compareWorkers", "ioThreads");
     private static final Set<String> ARRAY = Set.of("path", "mode", "key");
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
@@ -157,6 +157,7 @@ final class ShadowConfigReader {
         int maxConcurrent = d.maxConcurrent();
         int queue = d.queueCapacity();
         int workers = d.compareWorkers();
+        int ioThreads = d.ioThreads();
         Duration timeout = d.timeout();
         long maxBody = d.maxBodyBytes();
         if (m != null) {
@@ -167,6 +168,8 @@ final class ShadowConfigReader {
             queue = v == null ? queue : v.intValue();
             v = r.integer(m, "compareWorkers", "mirror", workers, 1, 256);
             workers = v == null ? workers : v.intValue();
+            v = r.integer(m, "ioThreads", "mirror", ioThreads, 0, 64);
+            ioThreads = v == null ? ioThreads : v.intValue();
             timeout = r.duration(m, "timeout", "mirror", timeout);
             maxBody = r.size(m, "maxBodyBytes", "mirror", maxBody);
             if (maxBody > 64L << 20) {
@@ -176,7 +179,7 @@ final class ShadowConfigReader {
         if (!r.errors().isEmpty()) {
             return MirrorConfig.NONE;
         }
-        return new MirrorConfig(url, key, maxConcurrent, queue, timeout, maxBody, workers, routes);
+        return new MirrorConfig(url, key, maxConcurrent, queue, timeout, maxBody, workers, ioThreads, routes);
     }
 
     private static Double number(ConfigReader r, MapNode m, String key, String at, double min, double max) {

@@ -67,6 +67,12 @@ class MirrorIT {
 
     /** Routes {@code /api/<id>} legacy → target at weight 0, mirrored with {@code shadow}; mirror limits as given. */
     private void start(ShadowRouteConfig shadow, int maxConcurrent, int queue, Duration timeout) throws Exception {
+        start(shadow, maxConcurrent, queue, timeout, 0);
+    }
+
+    /** {@code mirrorThreads} > 0: copies leave from dedicated mirror event loops. */
+    private void start(ShadowRouteConfig shadow, int maxConcurrent, int queue, Duration timeout, int mirrorThreads)
+            throws Exception {
         legacy = new ScriptedBackend();
         target = new ScriptedBackend();
         Path dir = Files.createTempDirectory("mirror-it");
@@ -79,7 +85,7 @@ class MirrorIT {
                 .route(new Route(id, RouteMatch.prefix("/api/" + id), "monolith", "appointments", 0, null, null))
                 .state(StateConfig.in(dir)).shutdownGrace(Duration.ofSeconds(2))
                 .mirror(new MirrorConfig(pg.jdbcUrl("mirror_it"), KEY, maxConcurrent, queue, timeout, 256 * 1024, 1,
-                        List.of(shadow)))
+                        mirrorThreads, List.of(shadow)))
                 .build();
         proxy = ProxyServer.start(config, meters, Clock.systemUTC());
     }
@@ -137,7 +143,7 @@ class MirrorIT {
 
     @Test
     void aSlowShadowNeitherDelaysTheClientNorCountsAsADifference() throws Exception {
-        start(ShadowRouteConfig.builder("slow").noiseSampleRate(0).build(), 64, 64, Duration.ofMillis(700));
+        start(ShadowRouteConfig.builder("slow").noiseSampleRate(0).build(), 64, 64, Duration.ofMillis(700), 1);
         legacy.on("/api/slow", 200, "{\"id\":1}", Duration.ZERO);
         target.on("/api/slow", 200, "{\"id\":2}", Duration.ofSeconds(2));
 
@@ -160,7 +166,7 @@ class MirrorIT {
 
     @Test
     void dropsAndCountsMirrorsWhenTheQueueIsFull() throws Exception {
-        start(ShadowRouteConfig.builder("busy").noiseSampleRate(0).build(), 1, 1, Duration.ofSeconds(10));
+        start(ShadowRouteConfig.builder("busy").noiseSampleRate(0).build(), 1, 1, Duration.ofSeconds(10), 1);
         legacy.on("/api/busy", 200, "{\"id\":1}", Duration.ZERO);
         target.on("/api/busy", 200, "{\"id\":1}", Duration.ofSeconds(3));
 

@@ -17,6 +17,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -44,8 +48,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * sampled one costs header and body copies (bounded by {@code maxBodyBytes}); the copy is sent
  * after the client's response is written. Each I/O thread has its own share of the concurrency
  * cap and of the waiting queue, its own pool of keep-alive mirror connections and its own timers,
- * so nothing here takes a lock or hops threads; when both are full the mirror is dropped and
- * counted. A shadow silent for {@code timeout} counts as a timeout, never as a difference.
+ * so nothing here takes a lock; when both are full the mirror is dropped and counted. By default
+ * the copy leaves from the client's own event loop; with {@code mirror.ioThreads > 0} it is handed
+ * (one task hand-off) to dedicated mirror threads, which keeps the shadow's HTTP work off the
+ * threads that serve clients when there are spare cores. A shadow silent for {@code timeout} counts as a timeout, never as a difference.
  */
 public final class Mirror implements AutoCloseable {
 
@@ -68,6 +74,7 @@ public final class Mirror implements AutoCloseable {
     private final MirrorMetrics metrics;
     private final FastThreadLocal<LoopState> loops;
     private final AutoCloseable[] resources;
+    private final EventLoopGroup mirrorLoops; // null: copies leave from the client's own event loop
 
     private Mirror() {
         this.routes = Map.of();
@@ -81,6 +88,7 @@ public final class Mirror implements AutoCloseable {
         this.metrics = null;
         this.loops = null;
         this.resources = new AutoCloseable[0];
+        this.mirrorLoops = null;
     }
 
     /**
@@ -91,7 +99,8 @@ public final class Mirror implements AutoCloseable {
      * @param resources   closed by {@link #close()} after the comparator (diff store, data source)
      */
     public Mirror(MirrorConfig config, List<BackendConfig> backends, int ioThreads, ShadowComparator comparator,
-                  MeterRegistry meters, Class<? extends Channel> channelClass, AutoCloseable... resources) {
+                  MeterRegistry meters, Class<? extends Channel> channelClass, IoHandlerFactory ioHandlers,
+                  AutoCloseable... resources) {
         this.comparator = comparator;
         this.metrics = new MirrorMetrics(meters);
         Map<String, RouteMirror> byRoute = new HashMap<>();
@@ -105,8 +114,12 @@ public final class Mirror implements AutoCloseable {
             addresses[i] = new InetSocketAddress(b.address().host(), b.address().port());
             backendIndex.put(b.name(), i);
         }
-        this.perLoopConcurrent = Math.max(1, (config.maxConcurrent() + ioThreads - 1) / ioThreads);
-        this.perLoopQueue = (config.queueCapacity() + ioThreads - 1) / ioThreads;
+        int loopsSending = config.ioThreads() > 0 ? config.ioThreads() : ioThreads;
+        this.mirrorLoops = config.ioThreads() > 0 && !config.routes().isEmpty()
+                ? new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("strangler-mirror", true), ioHandlers)
+                : null;
+        this.perLoopConcurrent = Math.max(1, (config.maxConcurrent() + loopsSending - 1) / loopsSending);
+        this.perLoopQueue = (config.queueCapacity() + loopsSending - 1) / loopsSending;
         this.maxBodyBytes = config.maxBodyBytes();
         this.timeoutNanos = config.timeout().toNanos();
         this.template = new Bootstrap().channel(channelClass)
@@ -167,8 +180,21 @@ public final class Mirror implements AutoCloseable {
         return new MirrorCapture(this, rm, route, method, originalUri, headers, loop, askTwice);
     }
 
-    /** The primary is complete (on its event loop): start the copy now, queue it, or drop it. */
+    /**
+     * The primary is complete (on the client's event loop). With dedicated mirror threads the copy
+     * moves to one of them (round robin); there, or here, it starts now, waits, or is dropped.
+     */
     void dispatch(MirrorCapture c) {
+        if (mirrorLoops == null) {
+            admit(c);
+            return;
+        }
+        EventLoop loop = mirrorLoops.next();
+        c.loop = loop;
+        loop.execute(() -> admit(c));
+    }
+
+    private void admit(MirrorCapture c) {
         LoopState st = loops.get();
         if (st.inFlight < perLoopConcurrent) {
             start(st, c);
@@ -242,7 +268,8 @@ public final class Mirror implements AutoCloseable {
                 .request(c.method, q < 0 ? c.uri : c.uri.substring(0, q), q < 0 ? "" : c.uri.substring(q + 1))
                 .requestHeaders(clientHeaders(c.requestHeaders))
                 .requestBody(c.requestBody.toArray())
-                .primary(new ShadowResponse(c.primaryStatus, c.primaryHeaders, c.primaryBody.toArray(), false, c.primaryNanos))
+                .primary(new ShadowResponse(c.primaryStatus, MirrorCapture.convert(c.primaryHeaders), c.primaryBody.toArray(),
+                        false, c.primaryNanos))
                 .startedAt(Instant.ofEpochMilli(c.startedAtMillis));
         if (c.shadowCall.outcome == ShadowOutcome.RESPONDED) {
             b.shadow(c.shadowCall.response);
@@ -310,6 +337,9 @@ public final class Mirror implements AutoCloseable {
     /** Stops comparing (finishing queued comparisons) and closes the diff store and its pool. */
     @Override
     public void close() {
+        if (mirrorLoops != null) {
+            mirrorLoops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (comparator != null) {
             comparator.close();
         }

@@ -25,14 +25,14 @@ public final class MirrorCapture {
     final String method;
     final String uri;
     final io.netty.handler.codec.http.HttpHeaders requestHeaders;
-    final EventLoop loop;
+    EventLoop loop; // the client's event loop, then the one that sends the copy
     final long startedAtMillis;
     final long startNanos;
     final boolean askPrimaryTwice;
     final ByteSink requestBody = new ByteSink();
     final ByteSink primaryBody = new ByteSink();
     int primaryStatus;
-    HttpHeaders primaryHeaders;
+    io.netty.handler.codec.http.HttpHeaders primaryHeaders; // a copy: converted off the client's event loop
     long primaryNanos;
     private boolean abandoned;
 
@@ -67,7 +67,7 @@ public final class MirrorCapture {
             return;
         }
         primaryStatus = response.status().code();
-        primaryHeaders = convert(response.headers());
+        primaryHeaders = response.headers().copy();
     }
 
     /** A chunk of the primary's response body (copied; the caller keeps ownership of {@code content}). */

@@ -18,6 +18,7 @@ import dev.strangler.shadow.store.DiffStoreConfig;
 import dev.strangler.shadow.store.DiffStoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class ShadowWiring implements AutoCloseable {
 
     /** Starts what {@code config.mirror()} asks for (nothing without {@code shadowStore.jdbcUrl}). */
     public static ShadowWiring start(ProxyConfig config, MeterRegistry meters, Clock clock,
-                                     Class<? extends Channel> channelClass) {
+                                     Class<? extends Channel> channelClass, IoHandlerFactory ioHandlers) {
         MirrorConfig mc = config.mirror();
         if (mc.storeJdbcUrl() == null) {
             return new ShadowWiring(Mirror.disabled(), null,
@@ -91,7 +92,7 @@ public final class ShadowWiring implements AutoCloseable {
             LOG.warn("diff store: could not save route settings or seed noise ({}); comparing anyway", e.getMessage());
         }
         Mirror mirror = new Mirror(mc, new ArrayList<>(config.backends().values()), config.threads(), comparator, meters,
-                channelClass, store, ds);
+                channelClass, ioHandlers, store, ds);
         if (!mc.routes().isEmpty()) {
             LOG.info("mirroring {} to diff store {} ({} concurrent, queue {}, timeout {}, bodies up to {} bytes)",
                     mc.routes().stream().map(r -> r.route() + " " + (int) (r.sampleRate() * 100) + "% " + r.methods()
