@@ -11,17 +11,12 @@ import dev.strangler.shadow.ShadowResponse;
 import dev.strangler.shadow.ShadowRouteConfig;
 import dev.strangler.shadow.Side;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -60,12 +55,10 @@ public final class Mirror implements AutoCloseable {
     /** Sent with writes to a side-effect-free target: run, answer, roll back. */
     public static final String DRY_RUN_HEADER = "X-Strangler-Dry-Run";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
-    private static final int MAX_IDLE_PER_BACKEND = 64;
 
     private final Map<String, RouteMirror> routes;
     private final Map<String, Integer> backendIndex = new HashMap<>();
-    private final InetSocketAddress[] addresses;
-    private final Bootstrap template;
+    final MirrorPool pool;
     private final int perLoopConcurrent;
     private final int perLoopQueue;
     final long maxBodyBytes;
@@ -75,11 +68,12 @@ public final class Mirror implements AutoCloseable {
     private final FastThreadLocal<LoopState> loops;
     private final AutoCloseable[] resources;
     private final EventLoopGroup mirrorLoops; // null: copies leave from the client's own event loop
+    private final java.util.concurrent.atomic.AtomicInteger handedOff = new java.util.concurrent.atomic.AtomicInteger();
+    private final int handOffLimit;
 
     private Mirror() {
         this.routes = Map.of();
-        this.addresses = new InetSocketAddress[0];
-        this.template = null;
+        this.pool = null;
         this.perLoopConcurrent = 0;
         this.perLoopQueue = 0;
         this.maxBodyBytes = 0;
@@ -89,6 +83,7 @@ public final class Mirror implements AutoCloseable {
         this.loops = null;
         this.resources = new AutoCloseable[0];
         this.mirrorLoops = null;
+        this.handOffLimit = 0;
     }
 
     /**
@@ -108,28 +103,26 @@ public final class Mirror implements AutoCloseable {
             byRoute.put(c.route(), new RouteMirror(c, new MirrorMetrics.RouteMeters(meters, c.route())));
         }
         this.routes = Map.copyOf(byRoute);
-        this.addresses = new InetSocketAddress[backends.size()];
+        InetSocketAddress[] addresses = new InetSocketAddress[backends.size()];
         for (int i = 0; i < addresses.length; i++) {
             BackendConfig b = backends.get(i);
             addresses[i] = new InetSocketAddress(b.address().host(), b.address().port());
             backendIndex.put(b.name(), i);
         }
+        this.pool = new MirrorPool(addresses, channelClass, config.timeout());
         int loopsSending = config.ioThreads() > 0 ? config.ioThreads() : ioThreads;
         this.mirrorLoops = config.ioThreads() > 0 && !config.routes().isEmpty()
                 ? new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("strangler-mirror", true), ioHandlers)
                 : null;
         this.perLoopConcurrent = Math.max(1, (config.maxConcurrent() + loopsSending - 1) / loopsSending);
         this.perLoopQueue = (config.queueCapacity() + loopsSending - 1) / loopsSending;
+        this.handOffLimit = config.maxConcurrent() + config.queueCapacity();
         this.maxBodyBytes = config.maxBodyBytes();
         this.timeoutNanos = config.timeout().toNanos();
-        this.template = new Bootstrap().channel(channelClass)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(2000, config.timeout().toMillis()));
-        int n = addresses.length;
         this.loops = new FastThreadLocal<>() {
             @Override
             protected LoopState initialValue() {
-                return new LoopState(n);
+                return new LoopState();
             }
         };
         this.resources = resources.clone();
@@ -189,9 +182,18 @@ public final class Mirror implements AutoCloseable {
             admit(c);
             return;
         }
+        // Bound what waits in the mirror threads' task queues too: they may fall behind.
+        if (handedOff.incrementAndGet() > handOffLimit) {
+            handedOff.decrementAndGet();
+            c.route.meters.queueFull.increment();
+            return;
+        }
         EventLoop loop = mirrorLoops.next();
         c.loop = loop;
-        loop.execute(() -> admit(c));
+        loop.execute(() -> {
+            handedOff.decrementAndGet();
+            admit(c);
+        });
     }
 
     private void admit(MirrorCapture c) {
@@ -296,44 +298,6 @@ public final class Mirror implements AutoCloseable {
         return b.build();
     }
 
-    // ---- mirror connection pool (per I/O thread, per backend) --------------------------------
-
-    Channel pooled(int index) {
-        ArrayDeque<Channel> idle = loops.get().idle[index];
-        Channel ch;
-        while ((ch = idle.pollLast()) != null) {
-            if (ch.isActive()) {
-                return ch;
-            }
-        }
-        return null;
-    }
-
-    ChannelFuture connect(EventLoop loop, int index, MirrorConnectionHandler handler) {
-        Bootstrap b = template.clone(loop);
-        b.handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("http-client", new HttpClientCodec(8192, 16 * 1024, 64 * 1024));
-                ch.pipeline().addLast("mirror", handler);
-            }
-        });
-        return b.connect(addresses[index]);
-    }
-
-    void release(Channel ch, int index) {
-        ArrayDeque<Channel> idle = loops.get().idle[index];
-        if (!ch.isActive() || idle.size() >= MAX_IDLE_PER_BACKEND) {
-            ch.close();
-            return;
-        }
-        idle.addLast(ch);
-    }
-
-    void forget(Channel ch, int index) {
-        loops.get().idle[index].remove(ch);
-    }
-
     /** Stops comparing (finishing queued comparisons) and closes the diff store and its pool. */
     @Override
     public void close() {
@@ -363,18 +327,9 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    /** What one I/O thread owns: its share of the cap and queue, and its idle mirror connections. */
+    /** What one sending thread owns: its share of the cap and of the queue. */
     private static final class LoopState {
         int inFlight;
         final ArrayDeque<MirrorCapture> waiting = new ArrayDeque<>();
-        final ArrayDeque<Channel>[] idle;
-
-        @SuppressWarnings("unchecked")
-        LoopState(int backends) {
-            idle = new ArrayDeque[backends];
-            for (int i = 0; i < backends; i++) {
-                idle[i] = new ArrayDeque<>();
-            }
-        }
     }
 }

@@ -61,13 +61,13 @@ final class MirrorCall {
         Mirror mirror = capture.mirror;
         sentNanos = System.nanoTime();
         timer = capture.loop.schedule(this::onTimeout, mirror.timeoutNanos, TimeUnit.NANOSECONDS);
-        Channel pooled = mirror.pooled(backendIndex);
+        Channel pooled = mirror.pool.poll(backendIndex);
         if (pooled != null) {
             write(pooled);
             return;
         }
-        MirrorConnectionHandler h = new MirrorConnectionHandler(mirror, backendIndex);
-        mirror.connect(capture.loop, backendIndex, h).addListener((ChannelFutureListener) f -> {
+        MirrorConnectionHandler h = new MirrorConnectionHandler(mirror.pool, backendIndex);
+        mirror.pool.connect(capture.loop, backendIndex, h).addListener((ChannelFutureListener) f -> {
             if (done) {
                 if (f.isSuccess()) {
                     f.channel().close(); // timed out while connecting
@@ -170,7 +170,7 @@ final class MirrorCall {
         Channel ch = detach();
         if (ch != null) {
             if (result == ShadowOutcome.RESPONDED && keepAlive) {
-                capture.mirror.release(ch, backendIndex);
+                capture.mirror.pool.release(ch, backendIndex);
             } else {
                 ch.close();
             }

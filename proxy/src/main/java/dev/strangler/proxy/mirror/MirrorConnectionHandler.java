@@ -11,12 +11,12 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
 
-    private final Mirror mirror;
+    private final MirrorPool pool;
     private final int backendIndex;
     private MirrorCall call;
 
-    MirrorConnectionHandler(Mirror mirror, int backendIndex) {
-        this.mirror = mirror;
+    MirrorConnectionHandler(MirrorPool pool, int backendIndex) {
+        this.pool = pool;
         this.backendIndex = backendIndex;
     }
 
@@ -50,7 +50,7 @@ final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
         if (c != null) {
             c.onClosed();
         } else {
-            mirror.forget(ctx.channel(), backendIndex);
+            pool.forget(ctx.channel(), backendIndex);
         }
     }
 
