@@ -87,7 +87,37 @@ public final class AdminClient {
 
     /** {@code GET /api/audit?limit=N}: {@code {"entries":[...]}}, newest last; needs a token. */
     public JsonNode audit(int limit) {
-        return send("GET", "/api/audit?limit=" + limit, null);
+        return audit(null, 0, limit);
+    }
+
+    /**
+     * {@code GET /api/audit} with filters: entries of {@code route} (null: all) with a seq above
+     * {@code afterSeq} (0: all), the newest {@code limit}, oldest first.
+     */
+    public JsonNode audit(String route, long afterSeq, int limit) {
+        StringBuilder path = new StringBuilder("/api/audit?limit=").append(limit);
+        if (route != null) {
+            path.append("&route=").append(segment(route));
+        }
+        if (afterSeq > 0) {
+            path.append("&afterSeq=").append(afterSeq);
+        }
+        return send("GET", path.toString(), null);
+    }
+
+    /**
+     * {@code POST /api/audit}: appends a tool's entry ({@code ramp-step}, …) for a route and returns
+     * {@code {"entry":{...}}} with its seq.
+     */
+    public JsonNode appendAudit(String action, String route, String reason, JsonNode details) {
+        ObjectNode body = JSON.createObjectNode().put("action", action).put("route", route);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        if (details != null) {
+            body.set("details", details);
+        }
+        return send("POST", "/api/audit", body);
     }
 
     /** Sends one request and returns the parsed JSON answer of a 2xx response. */

@@ -16,10 +16,12 @@ import picocli.CommandLine.Spec;
 /** {@code strangler audit}: who changed which weight, when, and why (needs a token). */
 @Command(name = "audit",
         mixinStandardHelpOptions = true,
-        description = "Show the newest route changes from the proxy's audit log, oldest first. Needs a token.",
+        description = {"Show the newest route changes from the proxy's audit log, oldest first. Needs a token.",
+                "Entries tools wrote (ramp steps, gate failures) add a DETAILS column, shortened; "
+                        + "--output json has them in full."},
         footer = {"%nExamples:",
                 "  strangler audit",
-                "  strangler audit --limit 100 --output json",
+                "  strangler audit --route appointments --limit 100 --output json",
                 "%nSample output:",
                 "  TIME                      ACTOR   ACTION      ROUTE         BEFORE  AFTER  REASON",
                 "  2026-11-28T04:20:00.123Z  oncall  set-weight  appointments  0%%      25%%    ramp step 3"})
@@ -29,6 +31,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
             description = "How many of the newest entries (1..10000, default: ${DEFAULT-VALUE}).")
     int limit;
+    @Option(names = "--route", paramLabel = "ID", description = "Only entries of this route.")
+    String route;
     @Mixin
     AdminOptions admin;
     @Mixin
@@ -39,16 +43,24 @@ public final class AuditCommand implements Callable<Integer> {
         if (limit < 1 || limit > 10_000) {
             throw new ParameterException(spec.commandLine(), "--limit " + limit + " (expected: 1..10000)");
         }
-        JsonNode doc = admin.client().audit(limit);
+        JsonNode doc = admin.client().audit(route, 0, limit);
         if (output.isJson()) {
             output.printJson(doc);
             return 0;
         }
-        Table table = new Table("TIME", "ACTOR", "ACTION", "ROUTE", "BEFORE", "AFTER", "REASON");
+        boolean details = false;
         for (JsonNode entry : doc.path("entries")) {
-            table.row(entry.path("time").asText(), RouteText.text(entry.path("actor")),
+            details |= !entry.path("details").isEmpty();
+        }
+        Table table = details
+                ? new Table("TIME", "ACTOR", "ACTION", "ROUTE", "BEFORE", "AFTER", "REASON", "DETAILS")
+                : new Table("TIME", "ACTOR", "ACTION", "ROUTE", "BEFORE", "AFTER", "REASON");
+        for (JsonNode entry : doc.path("entries")) {
+            Object[] cells = {entry.path("time").asText(), RouteText.text(entry.path("actor")),
                     RouteText.text(entry.path("action")), RouteText.text(entry.path("route")),
-                    weight(entry.path("before")), weight(entry.path("after")), RouteText.text(entry.path("reason")));
+                    weight(entry.path("before")), weight(entry.path("after")), RouteText.text(entry.path("reason")),
+                    AuditDetails.compact(entry.path("details"), AuditDetails.TABLE_WIDTH)};
+            table.row(details ? cells : java.util.Arrays.copyOf(cells, 7));
         }
         if (table.size() == 0) {
             output.out().println("no audit entries");

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,5 +181,37 @@ class RoutingCommandsIT {
         assertThat(auditWithoutToken.exit()).isEqualTo(1);
         assertThat(auditWithoutToken.err()).contains("needs a token").contains("(401)");
         assertThat(traffic(5)).containsExactly(Map.entry("legacy", 5)); // nothing changed
+    }
+
+    @Test
+    void auditShowsEntriesToolsWroteWithDetailsCompactlyAndFiltersByRoute() throws Exception {
+        CliRun cli = cli(OPERATOR_TOKEN);
+        assertThat(cli.run("routes", "set-weight", "appointments", "5%", "--reason", "by hand").exit()).isZero();
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + proxy.adminPort() + "/api/audit"))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"action":"ramp-gate-failed","route":"appointments","reason":"gate errorRatio failed",
+                         "details":{"step":2,"gate":"errorRatio","value":0.31,"bound":0.01,
+                                    "figures":{"target":{"requests":120,"errors":37},"legacy":{"requests":480,"errors":1}}}}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+
+        Result table = cli.run("audit", "--route", "appointments");
+
+        assertThat(table.exit()).as(table.toString()).isZero();
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).endsWith("REASON                  DETAILS");
+        assertThat(lines.get(1)).contains("set-weight").endsWith("by hand                 -");
+        assertThat(lines.get(2)).contains("ramp-gate-failed  appointments  5%      5%     gate errorRatio failed  "
+                + "step=2 gate=errorRatio value=0.31 bound=0.01 figures={\"target\":{\"requests\":120,…");
+        assertThat(lines.get(2).length() - lines.get(2).indexOf("step=2")).isEqualTo(80);
+        Result json = cli.run("audit", "--route", "appointments", "-o", "json");
+        JsonNode last = JSON.readTree(json.out()).path("entries").get(1);
+        assertThat(last.path("seq").asLong()).isEqualTo(2);
+        assertThat(last.path("details").path("figures").path("legacy").path("requests").asInt()).isEqualTo(480);
+        Result other = cli.run("audit", "--route", "everything-else");
+        assertThat(other.out()).isEqualTo("no audit entries\n");
     }
 }

@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,6 +41,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
     private static final String ROUTES = "/api/routes";
+    private static final String AUDIT = "/api/audit";
+    /** Bound on a tool's {@code details} object: figures, not evidence. */
+    static final int MAX_DETAILS_CHARS = 16 * 1024;
 
     private final RouteController routes;
     private final AdminAuth auth;
@@ -104,6 +109,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 String actor = auth.operator(authorization);
                 JsonNode body = body(req.content());
                 onWorker(ctx, keepAlive, () -> weight(actor, id, body));
+            } else if (method.equals(HttpMethod.POST) && path.equals(AUDIT)) {
+                String actor = auth.operator(authorization);
+                JsonNode body = body(req.content());
+                onWorker(ctx, keepAlive, HttpResponseStatus.CREATED, () -> appendAudit(actor, body));
             } else if (method.equals(HttpMethod.POST) && path.equals("/api/rollback")) {
                 String actor = auth.operator(authorization);
                 JsonNode body = body(req.content());
@@ -137,13 +146,13 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
             var route = routes.current().route(id).orElseThrow(() -> AdminException.notFound("route '" + id
                     + "' not found (known: " + String.join(", ", routes.current().ids()) + ")"));
             send(ctx, keepAlive, json(HttpResponseStatus.OK, routeJson.route(route)));
-        } else if (path.equals("/api/audit")) {
+        } else if (path.equals(AUDIT)) {
             auth.anyToken(authorization);
-            int limit = limit(qs);
+            AuditQuery query = auditQuery(qs);
             onWorker(ctx, keepAlive, () -> {
                 ObjectNode n = json.createObjectNode();
                 var entries = n.putArray("entries");
-                routes.audit().tail(limit).forEach(e -> entries.add(routes.audit().toJson(e)));
+                routes.audit().query(query).forEach(e -> entries.add(routes.audit().toJson(e)));
                 return n;
             });
         } else {
@@ -200,6 +209,31 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return n;
     }
 
+    private ObjectNode appendAudit(String actor, JsonNode body) {
+        JsonNode action = body.get("action");
+        if (action != null && !action.isTextual()) {
+            throw AdminException.badRequest("action: " + action + " (expected: a string such as \"ramp-step\")");
+        }
+        String route = text(body, "route");
+        if (route.isEmpty()) {
+            throw AdminException.badRequest("route: missing (expected: a route id, see GET /api/routes)");
+        }
+        JsonNode details = body.get("details");
+        if (details != null && !details.isNull() && !details.isObject()) {
+            throw AdminException.badRequest("details: " + details.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (expected: a JSON object)");
+        }
+        if (details != null && details.toString().length() > MAX_DETAILS_CHARS) {
+            throw AdminException.badRequest("details: " + details.toString().length() + " chars (expected: at most "
+                    + MAX_DETAILS_CHARS + "; keep figures, not bodies)");
+        }
+        AuditEntry e = routes.record(actor, action == null ? null : action.asText(), route, text(body, "reason"),
+                details instanceof ObjectNode o ? o.deepCopy() : null);
+        ObjectNode n = json.createObjectNode();
+        n.set("entry", routes.audit().toJson(e));
+        return n;
+    }
+
     private ObjectNode rollback(String actor, JsonNode body) {
         String route = text(body, "route");
         boolean all = body.path("all").asBoolean(false);
@@ -217,10 +251,15 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private void onWorker(ChannelHandlerContext ctx, boolean keepAlive, Supplier<ObjectNode> work) {
+        onWorker(ctx, keepAlive, HttpResponseStatus.OK, work);
+    }
+
+    private void onWorker(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status,
+                          Supplier<ObjectNode> work) {
         worker.execute(() -> {
             FullHttpResponse r;
             try {
-                r = json(HttpResponseStatus.OK, work.get());
+                r = json(status, work.get());
             } catch (AdminException e) {
                 r = error(e);
             } catch (RuntimeException e) {
@@ -251,20 +290,47 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         return n == null || n.isNull() ? "" : n.asText();
     }
 
-    private static int limit(QueryStringDecoder qs) {
-        List<String> v = qs.parameters().get("limit");
-        if (v == null || v.isEmpty()) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(v.get(0));
-            if (n < 1 || n > 10_000) {
-                throw new NumberFormatException();
+    private static AuditQuery auditQuery(QueryStringDecoder qs) {
+        String route = param(qs, "route");
+        String since = param(qs, "since");
+        String afterSeq = param(qs, "afterSeq");
+        String limit = param(qs, "limit");
+        Instant sinceTime = null;
+        if (since != null) {
+            try {
+                sinceTime = Instant.parse(since);
+            } catch (DateTimeParseException e) {
+                throw AdminException.badRequest("since: " + since + " (expected: an ISO instant such as 2026-11-28T04:20:00Z)");
             }
-            return n;
-        } catch (NumberFormatException e) {
-            throw AdminException.badRequest("limit: " + v.get(0) + " (expected: an integer 1..10000)");
         }
+        long after = 0;
+        if (afterSeq != null) {
+            try {
+                after = Long.parseLong(afterSeq);
+            } catch (NumberFormatException e) {
+                after = -1;
+            }
+            if (after < 0) {
+                throw AdminException.badRequest("afterSeq: " + afterSeq + " (expected: an integer >= 0)");
+            }
+        }
+        int n = AuditQuery.DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > AuditQuery.MAX_LIMIT) {
+                throw AdminException.badRequest("limit: " + limit + " (expected: an integer 1.." + AuditQuery.MAX_LIMIT + ")");
+            }
+        }
+        return new AuditQuery(route == null || route.isEmpty() ? null : route, sinceTime, after, n);
+    }
+
+    private static String param(QueryStringDecoder qs, String name) {
+        List<String> v = qs.parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private FullHttpResponse error(AdminException e) {

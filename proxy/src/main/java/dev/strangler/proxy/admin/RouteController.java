@@ -5,8 +5,11 @@ import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import java.time.Clock;
 import java.util.ArrayList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class RouteController {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteController.class);
+    /** Actions a tool may append through {@link #record}: lower-case words joined by dashes. */
+    static final Pattern TOOL_ACTION = Pattern.compile("[a-z][a-z0-9-]{1,40}");
+    /** Actions only the proxy itself writes; a tool claiming one would forge a weight change. */
+    static final Set<String> PROXY_ACTIONS = Set.of("set-weight", "rollback", "rollback-all", "auto-rollback");
 
     private final AtomicReference<RouteTable> table;
     private final RouteStateStore store;
@@ -71,6 +78,31 @@ public final class RouteController {
                 after.version());
         persist(after, List.of(new AuditEntry(clock.instant(), actor, "set-weight", id, route.weightBps(), weightBps, reason)));
         return new WeightChange(after.route(id).orElseThrow(), route.weightBps(), after.version());
+    }
+
+    /**
+     * Appends an entry a tool wrote (a ramp's step, a gate failure) for route {@code id}, with the
+     * route's current weight as before and after. Serialised with weight changes, so the weight it
+     * records is the one in force when the entry was appended.
+     */
+    public synchronized AuditEntry record(String actor, String action, String id, String reason, ObjectNode details) {
+        if (action == null || !TOOL_ACTION.matcher(action).matches()) {
+            throw AdminException.badRequest("action: " + (action == null ? "missing" : "'" + action + "'")
+                    + " (expected: lower-case letters, digits and '-', 2..41 chars, e.g. ramp-step)");
+        }
+        if (PROXY_ACTIONS.contains(action)) {
+            throw AdminException.badRequest("action: '" + action + "' is written by the proxy itself (expected: a tool's"
+                    + " own action such as ramp-step; change weights with PUT /api/routes/{id}/weight)");
+        }
+        Route route = require(table.get(), id);
+        try {
+            return audit.append(new AuditEntry(clock.instant(), actor, action, id, route.weightBps(), route.weightBps(),
+                    reason, details));
+        } catch (RuntimeException e) {
+            LOG.error("cannot append audit entry: {}", e.getMessage());
+            throw new AdminException(500, "internal", "audit entry not written (" + e.getMessage()
+                    + "); check state.dir permissions");
+        }
     }
 
     /**

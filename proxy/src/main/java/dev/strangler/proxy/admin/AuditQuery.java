@@ -1,0 +1,39 @@
+package dev.strangler.proxy.admin;
+
+import java.time.Instant;
+
+/**
+ * Which audit entries to return: all filters optional (null / 0 = no filter). When more than
+ * {@code limit} entries match, the newest {@code limit} are returned, oldest first.
+ *
+ * @param route    only entries of this route id
+ * @param since    only entries with {@code time >= since}
+ * @param afterSeq only entries with {@code seq > afterSeq}
+ * @param limit    at most this many, 1..10000
+ */
+public record AuditQuery(String route, Instant since, long afterSeq, int limit) {
+
+    public static final int DEFAULT_LIMIT = 1000;
+    public static final int MAX_LIMIT = 10_000;
+
+    public AuditQuery {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: 1.." + MAX_LIMIT + ")");
+        }
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq: " + afterSeq + " (expected: >= 0)");
+        }
+    }
+
+    /** The newest {@code limit} entries, no filter. */
+    public static AuditQuery newest(int limit) {
+        return new AuditQuery(null, null, 0, limit);
+    }
+
+    /** Whether {@code e} passes the filters (not the limit). */
+    public boolean matches(AuditEntry e) {
+        return (route == null || route.equals(e.route()))
+                && (since == null || !e.time().isBefore(since))
+                && e.seq() > afterSeq;
+    }
+}
