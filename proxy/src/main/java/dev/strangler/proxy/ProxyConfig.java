@@ -29,10 +29,12 @@ import java.util.Set;
  *                      start on the same port before this one drains
  * @param guards        automatic-rollback guards by route id (routes without one are not measured)
  * @param controlPlane  shared PostgreSQL for weights and audit ({@link ControlPlaneConfig#OFF}: local files)
+ * @param mirror        shadow mirroring and the diff store ({@link MirrorConfig#NONE}: off)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                           List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
-                          boolean reusePort, Map<String, GuardConfig> guards, ControlPlaneConfig controlPlane) {
+                          boolean reusePort, Map<String, GuardConfig> guards, ControlPlaneConfig controlPlane,
+                          MirrorConfig mirror) {
 
     public ProxyConfig {
         requireNonNull(listen, "listen");
@@ -41,6 +43,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         requireNonNull(state, "state");
         requireNonNull(shutdown, "shutdown");
         requireNonNull(controlPlane, "controlPlane");
+        mirror = mirror == null ? MirrorConfig.NONE : mirror;
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
         }
@@ -64,25 +67,34 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                 requireBackend(backends, r.id(), "target", r.target());
             }
         }
+        for (var shadow : mirror.routes()) {
+            Route r = routes.stream().filter(x -> x.id().equals(shadow.route())).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("shadow: route " + shadow.route() + " is not declared"));
+            if (r.target() == null) {
+                throw new IllegalArgumentException("route " + r.id() + ": shadow needs a target backend (the side to compare with)");
+            }
+        }
     }
 
     /** The config shape before shutdown/reusePort/guards: drain delay 0, no SO_REUSEPORT, no guards. */
     public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                        List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
         this(listen, threads, admin, backends, routes, limits, state, new ShutdownConfig(Duration.ZERO, shutdownGrace),
-                false, Map.of(), ControlPlaneConfig.OFF);
+                false, Map.of(), ControlPlaneConfig.OFF, MirrorConfig.NONE);
     }
 
     /** The config shape before the control plane: local files. */
     public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                        List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
                        boolean reusePort, Map<String, GuardConfig> guards) {
-        this(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, ControlPlaneConfig.OFF);
+        this(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, ControlPlaneConfig.OFF,
+                MirrorConfig.NONE);
     }
 
     /** This config with another control plane (the CLI applies {@code --control-db} this way). */
     public ProxyConfig withControlPlane(ControlPlaneConfig v) {
-        return new ProxyConfig(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, v);
+        return new ProxyConfig(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, v,
+                mirror);
     }
 
     /** How long a graceful stop waits for in-flight requests: {@code shutdown().grace()}. */
@@ -115,7 +127,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
                 + ", guards=" + guards.keySet() + ", reusePort=" + reusePort + ", shutdown=" + shutdown
                 + ", state=" + state.stateFile() + ", audit=" + state.auditLog()
-                + ", controlPlane=" + controlPlane.maskedUrl() + "}";
+                + ", controlPlane=" + controlPlane.maskedUrl() + ", mirror=" + mirror + "}";
     }
 
     /** Builds a {@link ProxyConfig}; every setter returns {@code this}. */
@@ -133,6 +145,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private boolean reusePort;
         private final Map<String, GuardConfig> guards = new LinkedHashMap<>();
         private ControlPlaneConfig controlPlane = ControlPlaneConfig.OFF;
+        private MirrorConfig mirror = MirrorConfig.NONE;
 
         private Builder() {
         }
@@ -213,9 +226,15 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        /** Shadow mirroring and diff store; default {@link MirrorConfig#NONE}. */
+        public Builder mirror(MirrorConfig v) {
+            mirror = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards, controlPlane);
+                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards, controlPlane, mirror);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.strangler.proxy.routing.PathRewrite;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
 import dev.strangler.proxy.routing.Sticky;
+import dev.strangler.shadow.ShadowRouteConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +37,14 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdown", "shutdownGrace", "controlPlane");
+            "state", "shutdown", "shutdownGrace", "controlPlane", "shadowStore", "shadowHmacKey", "mirror");
     private static final Set<String> LISTEN = Set.of("address", "reusePort");
     private static final Set<String> SHUTDOWN = Set.of("drainDelay", "grace");
     private static final Set<String> CONTROL_PLANE = Set.of("jdbcUrl", "connectTimeout", "reconnectMaxBackoff");
     private static final Set<String> ADMIN = Set.of("listen", "tokens");
     private static final Set<String> TOKEN = Set.of("secret", "role");
-    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite", "guard");
+    private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite",
+            "guard", "shadow");
     private static final Set<String> MATCH = Set.of("pathPrefix", "pathPattern", "methods", "headers");
     private static final Set<String> STICKY = Set.of("header", "cookie", "jwtClaim");
     private static final Set<String> REWRITE = Set.of("prefix", "replacement");
@@ -110,7 +112,10 @@ public final class ProxyConfigLoader {
         AdminConfig admin = admin(r, r.map(root.entries().get("admin"), "admin"));
         Map<String, BackendConfig> backends = backends(r, root);
         Map<String, GuardConfig> guards = new LinkedHashMap<>();
-        List<Route> routes = routes(r, root, backends, guards);
+        List<ShadowRouteConfig> shadows = new ArrayList<>();
+        int[] firstShadowLine = {0};
+        List<Route> routes = routes(r, root, backends, guards, shadows, firstShadowLine);
+        MirrorConfig mirror = ShadowConfigReader.mirror(r, root, shadows, firstShadowLine[0]);
         LimitsConfig limits = limits(r, r.map(root.entries().get("limits"), "limits"));
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
         ShutdownConfig shutdown = ShutdownReader.shutdown(r, root);
@@ -120,7 +125,7 @@ public final class ProxyConfigLoader {
         }
         try {
             return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, shutdown,
-                    reusePort, guards, controlPlane);
+                    reusePort, guards, controlPlane, mirror);
         } catch (IllegalArgumentException e) {
             r.error(0, "", e.getMessage());
             return null;
@@ -208,7 +213,8 @@ public final class ProxyConfigLoader {
     }
 
     private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends,
-                                      Map<String, GuardConfig> guards) {
+                                      Map<String, GuardConfig> guards, List<ShadowRouteConfig> shadows,
+                                      int[] firstShadowLine) {
         List<Route> out = new ArrayList<>();
         ListNode list = r.list(root.entries().get("routes"), "routes");
         if (list == null) {
@@ -225,6 +231,13 @@ public final class ProxyConfigLoader {
                 GuardConfig g = GuardReader.guard(r, (MapNode) list.items().get(i), "routes[" + i + "]", route);
                 if (g != null) {
                     guards.put(route.id(), g);
+                }
+                ShadowRouteConfig shadow = ShadowConfigReader.route(r, list.items().get(i), "routes[" + i + "]", route);
+                if (shadow != null) {
+                    shadows.add(shadow);
+                    if (firstShadowLine[0] == 0) {
+                        firstShadowLine[0] = list.items().get(i).line();
+                    }
                 }
             }
         }

@@ -15,6 +15,9 @@ import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
 import dev.strangler.proxy.internal.WebSocketSessions;
+import dev.strangler.proxy.mirror.ProxyRouteStats;
+import dev.strangler.proxy.mirror.ShadowWiring;
+import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -34,7 +37,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +68,8 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
     private final RouteGuards guards;
+    private final ExecutorService dashboardWorker;
+    private final ShadowWiring shadow;
     private final AtomicReference<String> readiness = new AtomicReference<>("starting");
     private final Object closeLock = new Object();
     private Channel proxyChannel;
@@ -87,8 +95,6 @@ public final class ProxyServer implements AutoCloseable {
         store.follow(controller);
         this.guards = new RouteGuards(config.guards(), controller, recordTo, System::nanoTime);
         this.backends = new Backends(config.backends().values(), recordTo);
-        this.context = new ProxyContext(routes, backends, config.limits(),
-                new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel());
         if (config.reusePort() && !transport.name().equals("epoll")) {
             guards.close();
             store.close();
@@ -96,6 +102,10 @@ public final class ProxyServer implements AutoCloseable {
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
+        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel(),
+                transport.ioHandlerFactory());
+        this.context = new ProxyContext(routes, backends, config.limits(),
+                new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel(), shadow.mirror());
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.threads(), transport.ioHandlerFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.adminWorker = Executors.newSingleThreadExecutor(r -> {
@@ -103,9 +113,17 @@ public final class ProxyServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // Dashboard queries are JDBC: their own small bounded pool, so they never queue ahead of a rollback.
+        this.dashboardWorker = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> {
+            Thread t = new Thread(r, "strangler-dashboard-worker");
+            t.setDaemon(true);
+            return t;
+        });
         PrometheusMeterRegistry scrape = prometheus;
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
-                scrape::scrape, readiness::get, json, new BackendAdmin(backends, store.audit(), clock, json));
+                scrape::scrape, readiness::get, json, new BackendAdmin(backends, store.audit(), clock, json),
+                shadow.dashboard(new ProxyRouteStats(routes::get, recordTo, clock), clock), shadow.unavailableReason(),
+                dashboardWorker);
         try {
             ServerBootstrap listener = new ServerBootstrap().group(ioGroup).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
@@ -130,6 +148,7 @@ public final class ProxyServer implements AutoCloseable {
             guards.close();
             shutdownGroups();
             store.close();
+            shadow.close();
             throw new ProxyException("cannot listen on " + config.listen() + " / admin " + config.admin().listen()
                     + ": " + e.getMessage() + " (is another process using the port?)", e);
         }
@@ -253,6 +272,7 @@ public final class ProxyServer implements AutoCloseable {
         adminChannel.close().syncUninterruptibly();
         shutdownGroups();
         store.close();
+        shadow.close(); // after the I/O threads: no more mirrors; queued comparisons are finished and stored
         LOG.info("proxy stopped");
     }
 
@@ -274,6 +294,7 @@ public final class ProxyServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
+        dashboardWorker.shutdown();
     }
 
     private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {

@@ -95,7 +95,7 @@ class ControlPlaneFleetIT {
         ordered.add(rest);
         config = new ProxyConfig(config.listen(), config.threads(), config.admin(), config.backends(), edit.apply(ordered),
                 config.limits(), config.state(), config.shutdown(), config.reusePort(), config.guards(),
-                config.controlPlane());
+                config.controlPlane(), config.mirror());
         ProxyServer p = ProxyServer.start(config, new SimpleMeterRegistry(), Clock.systemUTC());
         proxies.add(p);
         return p;

@@ -84,6 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
                 demo.proxyUrl(), demo.proxyUrl());
         out.printf("  admin API    %s%n", admin);
         out.printf("  admin token  %s%n", demo.adminToken());
+        out.printf("  dashboard    %s   (shadow diffs: appointments traffic is mirrored to the new service)%n",
+                demo.dashboardUrl());
         out.printf("  config       %s%n", demo.proxyConfigFile());
         out.printf("  data         %s%n", demo.dataDir());
         out.printf("%nTry next (in another terminal):%n");
@@ -91,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("  ./strangler routes list%n");
         out.printf("  ./strangler routes set-weight appointments 10%% --reason \"first canary\"%n");
         out.printf("  ./strangler rollback appointments --reason \"trying rollback\"%n");
+        out.printf("  STRANGLER_DIFF_DB='%s' ./strangler shadow report --since 1h%n", demo.jdbcUrl(Demo.SHADOW_DB));
         out.printf("%nCtrl-C stops everything.%n");
         out.flush();
     }

@@ -40,12 +40,15 @@ import org.slf4j.LoggerFactory;
  * The whole migration on one machine, in one process: an embedded PostgreSQL holding the
  * monolith's and the appointments service's databases, the seeded sample monolith, the extracted
  * appointments service, CDC both ways between their databases, the routing proxy with the
- * appointments route at 0 %, and simulated traffic. {@link #close()} stops everything in reverse order and removes temporary data.
+ * appointments route at 0 % and mirrored to the new service (bookings as dry runs; comparisons in the
+ * {@value #SHADOW_DB} database, shown on the dashboard), and simulated traffic. {@link #close()} stops everything in reverse order and removes temporary data.
  */
 public final class Demo implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
     private static final long SEED = 42;
+    /** The demo's diff store database (shadow comparisons of the appointments route). */
+    public static final String SHADOW_DB = "shadow";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path dataDir;
@@ -103,7 +106,9 @@ public final class Demo implements AutoCloseable {
         AppointmentsApp appointments = track(AppointmentsApp.start(
                 AppointmentsConfig.builder(appointmentsDb).zone(monolithConfig.zone()).build()));
 
-        proxyConfigFile = DemoProxyConfig.write(dataDir, settings, monolith.port(), appointments.port(), adminToken);
+        pg.createDatabase(SHADOW_DB);
+        proxyConfigFile = DemoProxyConfig.write(dataDir, settings, monolith.port(), appointments.port(), adminToken,
+                pg.jdbcUrl(SHADOW_DB), newToken());
         proxy = track(ProxyServer.start(ProxyConfigLoader.load(proxyConfigFile), registry, Clock.systemUTC()));
 
         if (settings.rps() > 0) {
@@ -151,6 +156,11 @@ public final class Demo implements AutoCloseable {
     /** The admin API (and CLI target). */
     public URI adminUrl() {
         return URI.create("http://127.0.0.1:" + proxy.adminPort());
+    }
+
+    /** The SRE dashboard (shadow diffs of the appointments route) on the admin port. */
+    public URI dashboardUrl() {
+        return URI.create(adminUrl() + "/dashboard");
     }
 
     /** The bearer token of the demo's operator. */

@@ -43,6 +43,13 @@ class DemoIT {
             assertThat(counts.serverErrors()).as("5xx through the proxy: %s", counts).isZero();
             assertThat(counts.failures()).as("transport failures: %s", counts).isZero();
 
+            // appointments traffic is mirrored to the new service and compared: the dashboard shows it
+            await(Duration.ofSeconds(60), () -> dashboardComparisons(demo) > 0);
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(demo.dashboardUrl()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<html");
+
             HttpResponse<String> slots = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     demo.proxyUrl().resolve("/appointments/slots?physicianId=1&date=2030-01-08"))
                     .header("X-Patient-Id", "1").build(), HttpResponse.BodyHandlers.ofString());
@@ -101,6 +108,22 @@ class DemoIT {
             rs.next();
             return rs.getLong(1) == 1;
         } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long dashboardComparisons(Demo demo) {
+        try {
+            JsonNode overview = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(demo.adminUrl() + "/dashboard/api/overview?since=1h")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode route : overview.path("routes")) {
+                if (route.path("route").asText().equals("appointments")) {
+                    return route.path("report").path("comparisons").asLong();
+                }
+            }
+            return 0;
+        } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }

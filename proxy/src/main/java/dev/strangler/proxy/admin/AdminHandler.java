@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.proxy.AdminToken;
+import dev.strangler.shadow.dashboard.Dashboard;
+import dev.strangler.shadow.dashboard.HttpAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private final RouteJson routeJson;
     private final BackendAdmin backends;
     private static final String BACKENDS = "/api/backends";
+    private final Dashboard dashboard;
+    private final String noDashboard;
+    private final Executor dashboardWorker;
 
     /**
      * @param metrics   Prometheus exposition text
@@ -58,13 +64,27 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
      */
     public AdminHandler(RouteController routes, List<AdminToken> tokens, Executor worker, Supplier<String> metrics,
                         Supplier<String> readiness, ObjectMapper json) {
-        this(routes, tokens, worker, metrics, readiness, json, null);
+        this(routes, tokens, worker, metrics, readiness, json, null, null,
+                "no diff store configured (shadowStore.jdbcUrl)", worker);
     }
 
-    /** With {@code backends}, also serves {@code /api/backends} (endpoints, circuit, bulkhead, drain). */
+    /**
+     * With {@code backends}, also serves {@code /api/backends} (endpoints, circuit, bulkhead, drain);
+     * with the shadow dashboard, {@code /dashboard} and {@code /dashboard/api/*}, answered on
+     * {@code dashboardWorker} (its queries are JDBC; never on the event loop, and never ahead of a
+     * rollback on {@code worker}).
+     *
+     * @param backends    backend admin, or null
+     * @param dashboard   the dashboard, or null
+     * @param noDashboard why there is none (the 404 message)
+     */
     public AdminHandler(RouteController routes, List<AdminToken> tokens, Executor worker, Supplier<String> metrics,
-                        Supplier<String> readiness, ObjectMapper json, BackendAdmin backends) {
+                        Supplier<String> readiness, ObjectMapper json, BackendAdmin backends, Dashboard dashboard,
+                        String noDashboard, Executor dashboardWorker) {
         this.backends = backends;
+        this.dashboard = dashboard;
+        this.noDashboard = noDashboard;
+        this.dashboardWorker = dashboardWorker;
         this.routes = routes;
         this.auth = new AdminAuth(tokens);
         this.worker = worker;
@@ -86,7 +106,9 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         HttpMethod method = req.method();
         String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         try {
-            if (method.equals(HttpMethod.GET)) {
+            if (path.equals("/dashboard") || path.startsWith("/dashboard/")) {
+                dashboard(ctx, keepAlive, method, req.uri());
+            } else if (method.equals(HttpMethod.GET)) {
                 get(ctx, keepAlive, path, qs, authorization);
             } else if (method.equals(HttpMethod.PUT) && path.startsWith(ROUTES + "/") && path.endsWith("/weight")) {
                 String id = path.substring(ROUTES.length() + 1, path.length() - "/weight".length());
@@ -173,6 +195,39 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         JsonNode body = body(req.content());
         onWorker(ctx, keepAlive, () -> setEndpoints ? backends.setEndpoints(actor, name, body)
                 : backends.drain(actor, name, body));
+    }
+
+    private void dashboard(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String uri) {
+        if (dashboard == null) {
+            throw AdminException.notFound("dashboard unavailable: " + noDashboard);
+        }
+        if (!method.equals(HttpMethod.GET)) {
+            throw new AdminException(405, "method_not_allowed", "the dashboard answers GET only");
+        }
+        try {
+            dashboardWorker.execute(() -> {
+                FullHttpResponse r;
+                try {
+                    HttpAnswer a = dashboard.answer("GET", uri);
+                    if (a == null) {
+                        r = error(AdminException.notFound("no dashboard page " + new QueryStringDecoder(uri).path()
+                                + " (try /dashboard)"));
+                    } else {
+                        r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
+                                io.netty.buffer.Unpooled.wrappedBuffer(a.body()));
+                        r.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType())
+                                .setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length)
+                                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("dashboard request failed: {}", e.getClass().getName()); // message may quote stored data
+                    r = error(new AdminException(500, "internal", "dashboard failed (" + e.getClass().getSimpleName() + ")"));
+                }
+                send(ctx, keepAlive, r);
+            });
+        } catch (RejectedExecutionException e) {
+            throw new AdminException(503, "busy", "dashboard busy: too many requests waiting; retry shortly");
+        }
     }
 
     private ObjectNode weight(String actor, String id, JsonNode body) {

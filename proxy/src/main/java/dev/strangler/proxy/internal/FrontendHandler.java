@@ -4,6 +4,7 @@ import dev.strangler.proxy.backend.BackendGroup;
 import dev.strangler.proxy.backend.Endpoint;
 import dev.strangler.proxy.backend.FallbackReason;
 import dev.strangler.proxy.backend.Idempotency;
+import dev.strangler.proxy.mirror.MirrorCapture;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.StickyBucketer;
 import io.netty.buffer.ByteBuf;
@@ -105,6 +106,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> firstByteTimer;
     private ScheduledFuture<?> totalTimer;
     private final FallbackReason[] refusal = new FallbackReason[1];
+    private MirrorCapture mirror; // non-null while a sampled exchange is being copied for the shadow
 
     // Connection state.
     private boolean upgraded;
@@ -228,6 +230,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
         ProxyHeaders.prepareRequest(req, clientIp, upgradeRequested);
         originalUri = uri;
+        mirror = upgradeRequested ? null : px.mirror.capture(route, toTarget, req, uri, ctx.channel().eventLoop());
         px.inFlight.increment();
         String first = toTarget ? route.target() : route.legacy();
         if (!upgradeRequested && Idempotency.idempotent(method)) {
@@ -494,6 +497,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (n > 0) {
             px.metrics.bytesIn(n);
+            if (mirror != null) {
+                mirror.requestContent(c.content()); // copies; c is still ours to pass on
+            }
         }
         boolean last = c instanceof LastHttpContent;
         if (replay != null) {
@@ -568,6 +574,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         int n = c.content().readableBytes();
         if (n > 0) {
             px.metrics.bytesOut(n);
+            if (mirror != null) {
+                mirror.responseContent(c.content()); // copies before the write takes c
+            }
         }
         ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
         if (last) {
@@ -607,6 +616,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             responseStarted = true;
             status = code;
             backendKeepAlive = HttpUtil.isKeepAlive(resp);
+            if (mirror != null) {
+                mirror.responseHead(resp);
+            }
             responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
         }
         // Void promises on relay writes: no promise allocation or listener per write; a failed
@@ -616,6 +628,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void responseComplete() {
         meters.record(status, System.nanoTime() - startNanos);
+        MirrorCapture copy = mirror;
+        mirror = null;
         Channel b = backend;
         Endpoint endpoint = backendHandler.endpoint();
         detachBackend();
@@ -625,12 +639,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             b.close();
         }
         boolean keep = responseKeepAlive && requestDone;
+        // After a fallback the client's answer came from the other side than the capture assumed:
+        // comparing it would be meaningless, so that copy is not sent.
+        boolean requestComplete = requestDone && !fellBack;
         endExchange();
         if (!keep) {
             closeAfterFlush();
+        } else {
+            ctx.flush();
+        }
+        if (copy != null) {
+            copy.primaryComplete(requestComplete); // after the client's response is flushed: never delays it
+        }
+        if (!keep) {
             return;
         }
-        ctx.flush();
         headerTimeout.expectRequest();
         drainInbox();
         maybeRead();
@@ -850,6 +873,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         sameBackendRetries = 0;
         resendChunks = false;
         dispatches = 0;
+        mirror = null;
     }
 
     private void endExchange() {

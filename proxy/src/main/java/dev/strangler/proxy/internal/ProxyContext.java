@@ -4,6 +4,7 @@ import dev.strangler.proxy.BackendConfig;
 import dev.strangler.proxy.LimitsConfig;
 import dev.strangler.proxy.backend.BackendGroup;
 import dev.strangler.proxy.backend.Backends;
+import dev.strangler.proxy.mirror.Mirror;
 import dev.strangler.proxy.routing.RouteTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -27,6 +28,7 @@ public final class ProxyContext {
     final Backends backends;
     final LongAdder inFlight = new LongAdder();
     final ConnectionDrainer drainer = new ConnectionDrainer();
+    final Mirror mirror;
 
     /** A context whose backends are built here from {@code backendConfigs} (tests). */
     public ProxyContext(AtomicReference<RouteTable> routes, List<BackendConfig> backendConfigs, LimitsConfig limits,
@@ -36,6 +38,14 @@ public final class ProxyContext {
 
     public ProxyContext(AtomicReference<RouteTable> routes, Backends backends, LimitsConfig limits,
                         ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass) {
+        this(routes, backends, limits, metrics, webSockets, channelClass, Mirror.disabled());
+    }
+
+    /** With shadow mirroring ({@code mirror} decides per request; {@link Mirror#disabled()} for none). */
+    public ProxyContext(AtomicReference<RouteTable> routes, Backends backends, LimitsConfig limits,
+                        ProxyMetrics metrics, WebSocketSessions webSockets, Class<? extends Channel> channelClass,
+                        Mirror mirror) {
+        this.mirror = mirror;
         this.routes = routes;
         this.limits = limits;
         this.metrics = metrics;

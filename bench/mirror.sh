@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# bench/mirror.sh — the cost of shadow mirroring: the strangler proxy with 100% GET mirroring vs
+# the same proxy with mirroring off, interleaved in one run, wrk at c=50.
+#
+# Same backends as bench/proxy.sh (../shared/bench/conf/backend-nginx.conf: 127.0.0.1:9001 legacy,
+# :9002 modern, 1 worker, 1024-byte JSON). Two proxies from cli/target/strangler.jar, each with ONE
+# I/O thread, route "bench" = everything to legacy (weight 0):
+#   on  127.0.0.1:8090 (admin 9920): shadow: {sampleRate: 1.0, methods: [GET]} → every request is
+#       copied to modern after the response, ~10% ask legacy twice (noise learning, the default),
+#       compared off the event loop, stored in a diff store (PostgreSQL 15 started here, as user
+#       postgres, on 127.0.0.1:55439)
+#   off 127.0.0.1:8091 (admin 9921): no shadow key
+# The bodies differ in one field ("backend"), so every comparison finds a difference (worst case:
+# evidence sampling and field counters are exercised too).
+#
+#   bench/mirror.sh                          # 3 reps x 10 s per proxy, 20 s warm-up each (~3 min)
+#   MIRROR_BENCH_REPS=5 MIRROR_BENCH_SECONDS=15 bench/mirror.sh
+#   MIRROR_BENCH_JFR=1 bench/mirror.sh       # also profile the mirroring proxy (JFR) and print hot frames
+#   MIRROR_BENCH_BUILD=0 bench/mirror.sh     # reuse cli/target/strangler.jar
+#   MIRROR_BENCH_IO_THREADS=1 bench/mirror.sh  # copies leave from a dedicated mirror thread (mirror.ioThreads)
+#
+# Prints per run req/s and p99, medians, and the ratios on/off: throughput (target >= 0.9) and
+# p99 (target <= 1.1), plus the mirror counters (sent, dropped, compared). Stops everything it
+# started, by PID. Figures on a loaded 2-core machine are noisy: compare ratios of one run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared="$root/../shared/bench"
+[ -d "$shared/conf" ] || shared="${STRANGLER_SHARED:-/work/shared}/bench"
+[ -f "$shared/conf/backend-nginx.conf" ] || { echo "mirror.sh: cannot find ../shared/bench/conf (set STRANGLER_SHARED)" >&2; exit 1; }
+for tool in wrk nginx curl python3 ss; do
+  command -v "$tool" >/dev/null || { echo "mirror.sh: missing $tool (apt-get install -y wrk nginx-light curl)" >&2; exit 1; }
+done
+pgbin=${MIRROR_BENCH_PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+[ -x "$pgbin/initdb" ] || { echo "mirror.sh: no PostgreSQL binaries (apt-get install -y postgresql; or MIRROR_BENCH_PGBIN=dir)" >&2; exit 1; }
+
+reps=${MIRROR_BENCH_REPS:-3}
+dur=${MIRROR_BENCH_SECONDS:-10}
+warm=${MIRROR_BENCH_WARMUP:-20}
+conns=${MIRROR_BENCH_CONNECTIONS:-50}
+pgport=55439
+java_opts=${STRANGLER_BENCH_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"}
+
+for p in 9001 9002 8090 8091 9920 9921 $pgport; do
+  if ss -ltnH "sport = :$p" | grep -q .; then echo "mirror.sh: port $p is in use (needs 9001 9002 8090 8091 9920 9921 $pgport)" >&2; exit 1; fi
+done
+
+if [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$root/cli/target/strangler.jar" ]; then
+  echo "mirror.sh: building (mvn -B -q -o -DskipTests package)" >&2
+  (cd "$root" && mvn -B -q -o -DskipTests package)
+fi
+
+work=$(mktemp -d /tmp/strangler-mirror-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+pg_started=0
+cleanup() {
+  set +e
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 50); do
+    alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  if [ $pg_started = 1 ]; then as_pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1; pg_started=0; fi
+  if [ -f "$work/on.jfr" ]; then mv "$work/on.jfr" "/tmp/strangler-mirror-bench.jfr"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+echo "== backend nginx (shared conf), PostgreSQL diff store, two proxies (runtime files: $work)"
+mkdir -p "$work/backend/logs" "$work/backend/tmp"
+nginx -p "$work/backend" -e "$work/backend/logs/error.log" -c "$shared/conf/backend-nginx.conf" >"$work/backend/stdout.log" 2>&1 &
+pids+=($!)
+
+mkdir -p "$work/pg" "$work/pgsock"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg" "$work/pgsock"
+as_pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth=trust -E UTF8 >"$work/initdb.log" 2>&1
+as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
+  -o "-p $pgport -k $work/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+pg_started=1
+jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres?user=postgres"
+
+head -c 32 /dev/urandom | base64 > "$work/hmac-key"
+write_config() {  # write_config NAME PORT ADMIN SHADOW(yes|no)
+  {
+    echo "listen: 127.0.0.1:$2"
+    echo "threads: ${STRANGLER_BENCH_THREADS:-1}"
+    echo "admin: { listen: 127.0.0.1:$3 }"
+    echo "backends: { legacy: http://127.0.0.1:9001, modern: http://127.0.0.1:9002 }"
+    echo "routes:"
+    echo "  - id: bench"
+    echo "    match: { pathPrefix: / }"
+    echo "    legacy: legacy"
+    echo "    target: modern"
+    echo "    weightBps: 0"
+    if [ "$4" = yes ]; then
+      echo "    shadow: { sampleRate: 1.0, methods: [GET] }"
+      echo "shadowStore: { jdbcUrl: \"$jdbc\" }"
+      echo "shadowHmacKey: \${file:hmac-key}"
+      echo "mirror: { ioThreads: ${MIRROR_BENCH_IO_THREADS:-0} }"
+    fi
+    echo "limits: { idleTimeout: 300s, maxIdlePerBackend: 256 }"
+    echo "state: { dir: state-$1 }"
+  } > "$work/$1.yaml"
+}
+write_config on 8090 9920 yes
+write_config off 8091 9921 no
+
+jfr=()
+if [ "${MIRROR_BENCH_JFR:-0}" = 1 ]; then
+  jfr=("-XX:StartFlightRecording=filename=$work/on.jfr,settings=profile,dumponexit=true")
+fi
+# shellcheck disable=SC2086
+java $java_opts "${jfr[@]}" -jar "$root/cli/target/strangler.jar" proxy --config "$work/on.yaml" >"$work/on.log" 2>&1 &
+on_pid=$!; pids+=($on_pid)
+# shellcheck disable=SC2086
+java $java_opts -jar "$root/cli/target/strangler.jar" proxy --config "$work/off.yaml" >"$work/off.log" 2>&1 &
+off_pid=$!; pids+=($off_pid)
+for admin in 9920 9921; do
+  for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null || { echo "mirror.sh: proxy on admin $admin not ready; logs:" >&2; tail -20 "$work"/*.log >&2; exit 1; }
+done
+curl -fsS -o /dev/null http://127.0.0.1:9001/ || { echo "mirror.sh: backend nginx not answering" >&2; exit 1; }
+
+echo "== warm-up ${warm}s each (JIT), then $reps x ${dur}s per proxy, interleaved, wrk -t1 -c$conns; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for port in 8090 8091; do
+  wrk -t1 -c"$conns" -d"${warm}s" "http://127.0.0.1:$port/" >/dev/null
+done
+: > "$work/runs.txt"
+for rep in $(seq 1 "$reps"); do
+  order="on off"; [ $((rep % 2)) = 0 ] && order="off on"
+  for which in $order; do
+    port=8090; [ "$which" = off ] && port=8091
+    line=$(wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$shared/lib/report.lua" "http://127.0.0.1:$port/" | grep '^WRKRESULT')
+    echo "$which $line" >> "$work/runs.txt"
+    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  load $(cut -d' ' -f1 /proc/loadavg)"
+  done
+done
+
+python3 - "$work/runs.txt" <<'PY'
+import re, statistics, sys
+runs = {"on": [], "off": []}
+for line in open(sys.argv[1]):
+    which, rest = line.split(" ", 1)
+    kv = dict(re.findall(r"(\w+)=([0-9.]+)", rest))
+    runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"])))
+med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), sum(r[2] for r in v)) for k, v in runs.items()}
+for k in ("off", "on"):
+    rps = [r[0] for r in runs[k]]
+    print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}")
+tr = med["on"][0] / med["off"][0]
+pr = med["on"][1] / med["off"][1]
+print(f"== throughput ratio on/off {tr:.2f} (target >= 0.9: {'met' if tr >= 0.9 else 'NOT met'})")
+print(f"== p99 ratio on/off {pr:.2f} (target <= 1.1: {'met' if pr <= 1.1 else 'NOT met'})")
+PY
+
+m=$(curl -fsS http://127.0.0.1:9920/metrics)
+val() { grep -E "^$1" <<<"$m" | awk '{s+=$NF} END {printf "%.0f", s}'; }
+echo "== mirroring proxy: sent $(val 'strangler_proxy_mirror_requests_total'), responded $(val 'strangler_proxy_mirror_requests_total\{.*outcome="responded"'), timeouts $(val 'strangler_proxy_mirror_requests_total\{.*outcome="timeout"'), dropped (queue full) $(val 'strangler_proxy_mirror_drops_total\{.*reason="queue_full"'), compared $(val 'strangler_shadow_comparisons_total'), comparator drops $(val 'strangler_shadow_drops_total\{stage="queue"'), store drops $(val 'strangler_shadow_drops_total\{stage="store"')"
+echo "== load average now: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with wrk, nginx, PostgreSQL and other work: figures are noisy)"
+
+if [ "${MIRROR_BENCH_JFR:-0}" = 1 ]; then
+  kill -TERM "$on_pid"; for _ in $(seq 1 50); do kill -0 "$on_pid" 2>/dev/null || break; sleep 0.2; done
+  if [ -f "$work/on.jfr" ]; then
+    echo "== JFR hot frames of the mirroring proxy (top of stack, execution samples):"
+    jfr print --events jdk.ExecutionSample "$work/on.jfr" | awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); c[$0]++; n++} END {for (k in c) printf "%6.1f%%  %s\n", 100*c[k]/n, k}' | sort -rn | head -25
+    echo "   by thread:"
+    jfr print --events jdk.ExecutionSample "$work/on.jfr" | grep -o 'sampledThread = "[^"]*"' | sed 's/[0-9]*"$/"/' | sort | uniq -c | sort -rn | head -8
+    echo "   recording kept: /tmp/strangler-mirror-bench.jfr"
+  fi
+fi

@@ -1,0 +1,62 @@
+package dev.strangler.proxy.mirror;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Last handler of a mirror connection. While a {@link MirrorCall} uses the connection it gets every
+ * response object; while the connection idles in the mirror pool, bytes from the backend are a
+ * protocol error and close it.
+ */
+final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private final MirrorPool pool;
+    private final int backendIndex;
+    private MirrorCall call;
+
+    MirrorConnectionHandler(MirrorPool pool, int backendIndex) {
+        this.pool = pool;
+        this.backendIndex = backendIndex;
+    }
+
+    void attach(MirrorCall c) {
+        call = c;
+    }
+
+    void detach() {
+        call = null;
+    }
+
+    int backendIndex() {
+        return backendIndex;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MirrorCall c = call;
+        if (c != null) {
+            c.onMessage(msg); // ownership passes to the call, which copies and releases it
+            return;
+        }
+        ReferenceCountUtil.release(msg); // nothing was asked on an idle connection
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        MirrorCall c = call;
+        call = null;
+        if (c != null) {
+            c.onClosed();
+        } else {
+            pool.forget(ctx.channel(), backendIndex);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // I/O errors end this connection; channelInactive tells the call (an error, never a difference).
+        ctx.close();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.strangler.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.strangler.shadow.ShadowRouteConfig;
+import dev.strangler.shadow.Side;
+import dev.strangler.shadow.diff.ArrayMode;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShadowConfigLoaderTest {
+
+    private static final String BASE = """
+            backends:
+              monolith: http://127.0.0.1:8081
+              appointments: http://127.0.0.1:8082
+            routes:
+              - id: appointments
+                match: { pathPrefix: /appointments }
+                legacy: monolith
+                target: appointments
+            %s
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ProxyConfig parse(String yaml) {
+        return ProxyConfigLoader.parse(new StringReader(yaml), "strangler.yaml", dir,
+                Map.of("STRANGLER_SHADOW_HMAC_KEY", "key-from-the-environment-123")::get);
+    }
+
+    private List<String> errors(String yaml) {
+        ProxyConfigException e = catchThrowableOfType(ProxyConfigException.class, () -> parse(yaml));
+        assertThat(e).as("expected config errors").isNotNull();
+        return e.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    @Test
+    void readsEveryShadowKeyAndTheStoreWithSecretsFromEnvAndFile() throws Exception {
+        Files.writeString(dir.resolve("store-url"), "jdbc:postgresql://db:5432/diffs?user=shadow&password=hunter2\n");
+        ProxyConfig c = parse(BASE.formatted("""
+                shadow:
+                  sampleRate: 0.25
+                  methods: [GET, POST]
+                  sideEffectFree: true
+                  primary: legacy
+                  noiseSampleRate: 0.5
+                  ignore: [/meta/requestId, /items/*/etag]
+                  arrays: [{path: /items, mode: keyed, key: id}, {path: /tags, mode: unordered}]
+                  numberTolerance: 0.001
+                  headers: [content-type, date]
+            shadowStore:
+              jdbcUrl: ${file:store-url}
+            shadowHmacKey: ${env:STRANGLER_SHADOW_HMAC_KEY}
+            mirror: { maxConcurrent: 32, queueCapacity: 100, timeout: 2s, maxBodyBytes: 64KiB, compareWorkers: 2 }
+            """));
+
+        MirrorConfig m = c.mirror();
+        ShadowRouteConfig s = m.routes().get(0);
+        assertThat(s.route()).isEqualTo("appointments");
+        assertThat(s.sampleRate()).isEqualTo(0.25);
+        assertThat(s.methods()).containsExactlyInAnyOrder("GET", "POST");
+        assertThat(s.primary()).isEqualTo(Side.LEGACY);
+        assertThat(s.ignore()).containsExactly("/meta/requestId", "/items/*/etag");
+        assertThat(s.arrays()).extracting(a -> a.mode()).containsExactly(ArrayMode.KEYED, ArrayMode.UNORDERED);
+        assertThat(s.headers()).containsExactly("content-type", "date");
+        assertThat(m.storeJdbcUrl()).endsWith("password=hunter2");
+        assertThat(m.hmacKey()).isEqualTo("key-from-the-environment-123");
+        assertThat(m.maxConcurrent()).isEqualTo(32);
+        assertThat(m.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(m.maxBodyBytes()).isEqualTo(64 * 1024);
+        assertThat(c.toString()).doesNotContain("hunter2", "key-from-the-environment").contains("password=****");
+    }
+
+    @Test
+    void defaultsMirrorGetAndHeadWithTheMonolithPrimary() {
+        ProxyConfig c = parse(BASE.formatted("""
+                shadow: {}
+            shadowStore: { jdbcUrl: "jdbc:postgresql://db/diffs" }
+            shadowHmacKey: 0123456789abcdef
+            """));
+        ShadowRouteConfig s = c.mirror().routes().get(0);
+        assertThat(s.methods()).containsExactlyInAnyOrder("GET", "HEAD");
+        assertThat(s.primary()).isEqualTo(Side.LEGACY);
+        assertThat(s.sampleRate()).isEqualTo(1.0);
+        assertThat(c.mirror().maxBodyBytes()).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void namesFileLineAndKeyOfEveryShadowMistake() {
+        List<String> errors = errors(BASE.formatted("""
+                shadow:
+                  sampleRate: 1.5
+                  methods: [GET, POST]
+                  primary: monolith
+                  ignroe: [/x]
+            mirror: { timeout: soon }
+            """));
+        assertThat(errors).contains(
+                "strangler.yaml:10: routes[0].shadow.sampleRate: '1.5' (expected: a number 0..1)",
+                "strangler.yaml:11: routes[0].shadow.methods: POST is a write (expected: only GET, HEAD, OPTIONS unless"
+                        + " sideEffectFree: true declares the target side-effect free)",
+                "strangler.yaml:12: routes[0].shadow.primary: 'monolith' (expected: legacy or target)",
+                "strangler.yaml:14: mirror.timeout: 'soon' (expected: a positive duration such as 500ms, 10s, 2m, 1h)");
+        assertThat(errors).anyMatch(e -> e.startsWith("strangler.yaml:13: routes[0].shadow.ignroe: unknown key (did you mean 'ignore'?"));
+    }
+
+    @Test
+    void shadowNeedsAStoreAKeyAndATarget() {
+        List<String> errors = errors("""
+                backends:
+                  monolith: http://127.0.0.1:8081
+                routes:
+                  - id: legacy-only
+                    match: { pathPrefix: /x }
+                    legacy: monolith
+                    shadow: {}
+                  - id: other
+                    match: { pathPrefix: / }
+                    legacy: monolith
+                shadowHmacKey: short
+                """);
+        assertThat(errors).contains("strangler.yaml:7: routes[0].shadow: needs a target backend on the route"
+                        + " (the side compared with the monolith)",
+                "strangler.yaml:11: shadowHmacKey: too short: 5 bytes (expected: at least 16; e.g."
+                        + " ${env:STRANGLER_SHADOW_HMAC_KEY} or ${file:shadow-hmac.key})");
+
+        List<String> noStore = errors(BASE.formatted("    shadow: {}\n"));
+        assertThat(noStore).anyMatch(e -> e.startsWith("strangler.yaml:5: shadowStore: missing: routes with shadow need"));
+        assertThat(noStore).anyMatch(e -> e.startsWith("strangler.yaml:5: shadowHmacKey: missing"));
+    }
+
+    @Test
+    void refusesWritesThatWouldReachTheMonolith() {
+        List<String> errors = errors(BASE.formatted("""
+                shadow: { primary: target, sideEffectFree: true, methods: [GET, DELETE] }
+            shadowStore: { jdbcUrl: "jdbc:postgresql://db/diffs" }
+            shadowHmacKey: 0123456789abcdef
+            """));
+        assertThat(errors).singleElement().asString().contains("routes[0].shadow.methods: DELETE with primary: target"
+                + " would send writes to the monolith");
+    }
+}
