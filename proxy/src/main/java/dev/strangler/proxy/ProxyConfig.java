@@ -24,11 +24,20 @@ import java.util.Set;
  * @param limits        protective limits and timeouts
  * @param state         persisted weights and audit log
  * @param shutdownGrace how long a graceful stop waits for in-flight requests
+ * @param metrics       meter export besides Prometheus (StatsD/DogStatsD)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
-                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+                          List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace,
+                          MetricsConfig metrics) {
+
+    /** Prometheus metrics only. */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
+        this(listen, threads, admin, backends, routes, limits, state, shutdownGrace, MetricsConfig.DEFAULTS);
+    }
 
     public ProxyConfig {
+        metrics = metrics == null ? MetricsConfig.DEFAULTS : metrics;
         requireNonNull(listen, "listen");
         requireNonNull(admin, "admin");
         requireNonNull(limits, "limits");

@@ -8,6 +8,7 @@ import dev.strangler.proxy.admin.RouteStateStore;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
+import dev.strangler.proxy.internal.StatsdExport;
 import dev.strangler.proxy.internal.WebSocketSessions;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
@@ -51,6 +52,7 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final ExecutorService adminWorker;
+    private final MeterRegistry statsd;
     private final AtomicReference<String> readiness = new AtomicReference<>("starting");
     private final Object closeLock = new Object();
     private Channel proxyChannel;
@@ -70,6 +72,13 @@ public final class ProxyServer implements AutoCloseable {
         if (prometheus == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
+        }
+        this.statsd = StatsdExport.create(config.metrics().statsd());
+        if (statsd != null) {
+            recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(recordTo, statsd));
+            LOG.info("metrics also sent to StatsD {}:{} ({} flavor, prefix {}, every {})", config.metrics().statsd().host(),
+                    config.metrics().statsd().port(), config.metrics().statsd().flavor(),
+                    config.metrics().statsd().prefix(), config.metrics().statsd().step());
         }
         this.context = new ProxyContext(routes, new ArrayList<>(config.backends().values()), config.limits(),
                 new ProxyMetrics(recordTo), webSockets, transport.clientChannel());
@@ -189,6 +198,9 @@ public final class ProxyServer implements AutoCloseable {
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
+        if (statsd != null) {
+            statsd.close(); // flushes what is buffered
+        }
     }
 
     private static List<Route> withSavedWeights(List<Route> configured, RouteStateStore store) {
