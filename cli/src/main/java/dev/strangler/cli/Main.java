@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
                 RoutesCommand.class,
                 RollbackCommand.class,
                 AuditCommand.class,
+                dev.strangler.cli.command.StatusCommand.class,
                 CompletionCommand.class,
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,
