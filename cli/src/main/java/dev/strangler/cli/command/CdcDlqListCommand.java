@@ -12,7 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc dlq list}: id, table, operation, key, source position, reason. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters of the slot.")
+@Command(name = "list", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc dlq list",
+                "  strangler cdc dlq list --slot strangler_rev --direction reverse"},
+        description = "List dead letters of the slot.")
 public final class CdcDlqListCommand implements Callable<Integer> {
 
     @Spec

@@ -15,6 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc run}: run a syncer in the foreground until interrupted (standby if another is active). */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc run --legacy-db \"$STRANGLER_LEGACY_DB\" --new-db \"$STRANGLER_NEW_DB\" --mapping mappings/appointments.yaml",
+                "  strangler cdc run --direction reverse --slot strangler_rev --no-snapshot"},
         description = "Run a syncer (snapshot, then stream) until Ctrl-C. A second instance on the same slot stands by.")
 public final class CdcRunCommand implements Callable<Integer> {
 
