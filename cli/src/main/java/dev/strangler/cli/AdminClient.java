@@ -20,7 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 
 /**
- * Client for the proxy's admin API (contract: ADMIN-API.md). Every method returns the server's
+ * Client for the proxy's admin API (contract: docs/admin-api.md). Every method returns the server's
  * JSON document; every failure becomes a {@link CliException} with one line that says what
  * happened and what to do (exit 1).
  */

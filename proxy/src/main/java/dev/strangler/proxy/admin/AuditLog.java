@@ -91,7 +91,7 @@ public final class AuditLog {
         return List.copyOf(last);
     }
 
-    /** The JSON shape of the admin API's audit ENTRY (ADMIN-API.md, docs/proxy.md). */
+    /** The JSON shape of the admin API's audit ENTRY (docs/admin-api.md, docs/proxy.md). */
     public ObjectNode toJson(AuditEntry e) {
         ObjectNode n = json.createObjectNode();
         n.put("seq", e.seq());
