@@ -20,7 +20,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 
 /**
- * Client for the proxy's admin API (contract: ADMIN-API.md). Every method returns the server's
+ * Client for the proxy's admin API (contract: docs/admin-api.md). Every method returns the server's
  * JSON document; every failure becomes a {@link CliException} with one line that says what
  * happened and what to do (exit 1).
  */
@@ -117,6 +117,33 @@ public final class AdminClient {
     }
 
     /**
+     * {@code GET /api/audit} with every filter of the admin API: entries of {@code route} (null: all)
+     * with {@code time >= since} (null: any) and a seq above {@code afterSeq} (0: all), the newest
+     * {@code limit}, oldest first.
+     */
+    public JsonNode audit(String route, java.time.Instant since, long afterSeq, int limit) {
+        StringBuilder path = new StringBuilder("/api/audit?limit=").append(limit);
+        if (route != null) {
+            path.append("&route=").append(segment(route));
+        }
+        if (since != null) {
+            path.append("&since=").append(since);
+        }
+        if (afterSeq > 0) {
+            path.append("&afterSeq=").append(afterSeq);
+        }
+        return send("GET", path.toString(), null);
+    }
+
+    /**
+     * {@code GET path}, or empty when the proxy has no such endpoint (404): for endpoints that
+     * older proxies lack, such as {@code /api/backends}.
+     */
+    public java.util.Optional<JsonNode> getIfPresent(String path) {
+        return java.util.Optional.ofNullable(send("GET", path, null, true));
+    }
+
+    /**
      * {@code POST /api/audit}: appends a tool's entry ({@code ramp-step}, …) for a route and returns
      * {@code {"entry":{...}}} with its seq.
      */
@@ -133,6 +160,10 @@ public final class AdminClient {
 
     /** Sends one request and returns the parsed JSON answer of a 2xx response. */
     public JsonNode send(String method, String path, JsonNode body) {
+        return send(method, path, body, false);
+    }
+
+    private JsonNode send(String method, String path, JsonNode body, boolean absentOn404) {
         URI uri = URI.create(settings.baseUri() + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(settings.timeout())
@@ -175,6 +206,9 @@ public final class AdminClient {
                         + ") pointing at the proxy's admin port?");
             }
             return json;
+        }
+        if (status == 404 && absentOn404) {
+            return null;
         }
         throw AdminErrors.of(status, json, call, settings);
     }

@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
                 "  strangler routes list",
                 "  strangler routes set-weight appointments 25%% --reason \"ramp step 3\"",
                 "  strangler rollback --all --reason \"error spike\"",
+                "  strangler status --diff-db \"$STRANGLER_DIFF_DB\"",
+                "  strangler audit export --since 7d --out audit.jsonl",
                 "%nSettings: flags > environment (STRANGLER_ADMIN_URL, STRANGLER_TOKEN, STRANGLER_OUTPUT)"
                         + " > ~/.strangler/config.yaml (or $STRANGLER_CONFIG)."},
         subcommands = {
@@ -31,6 +33,7 @@ import picocli.CommandLine.ScopeType;
                 RoutesCommand.class,
                 RollbackCommand.class,
                 AuditCommand.class,
+                dev.strangler.cli.command.StatusCommand.class,
                 CompletionCommand.class,
                 dev.strangler.cli.command.ProxyCommand.class,
                 dev.strangler.cli.command.ShadowCommand.class,

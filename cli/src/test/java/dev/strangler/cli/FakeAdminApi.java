@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 
 /**
- * A WireMock stand-in for the proxy's admin API, answering as ADMIN-API.md specifies: two
+ * A WireMock stand-in for the proxy's admin API, answering as docs/admin-api.md specifies: two
  * routes, tokens {@code op-secret} (operator), {@code view-secret} (viewer); anything else is 401.
  * The proxy itself is not what these tests check; the CLI's requests and rendering are.
  */

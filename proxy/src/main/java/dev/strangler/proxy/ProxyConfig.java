@@ -30,13 +30,15 @@ import java.util.Set;
  * @param guards        automatic-rollback guards by route id (routes without one are not measured)
  * @param controlPlane  shared PostgreSQL for weights and audit ({@link ControlPlaneConfig#OFF}: local files)
  * @param mirror        shadow mirroring and the diff store ({@link MirrorConfig#NONE}: off)
+ * @param metrics       meter export besides Prometheus (StatsD/DogStatsD)
  */
 public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                           List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
                           boolean reusePort, Map<String, GuardConfig> guards, ControlPlaneConfig controlPlane,
-                          MirrorConfig mirror) {
+                          MirrorConfig mirror, MetricsConfig metrics) {
 
     public ProxyConfig {
+        metrics = metrics == null ? MetricsConfig.DEFAULTS : metrics;
         requireNonNull(listen, "listen");
         requireNonNull(admin, "admin");
         requireNonNull(limits, "limits");
@@ -80,7 +82,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
     public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
                        List<Route> routes, LimitsConfig limits, StateConfig state, Duration shutdownGrace) {
         this(listen, threads, admin, backends, routes, limits, state, new ShutdownConfig(Duration.ZERO, shutdownGrace),
-                false, Map.of(), ControlPlaneConfig.OFF, MirrorConfig.NONE);
+                false, Map.of(), ControlPlaneConfig.OFF, MirrorConfig.NONE, MetricsConfig.DEFAULTS);
     }
 
     /** The config shape before the control plane: local files. */
@@ -88,13 +90,22 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                        List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
                        boolean reusePort, Map<String, GuardConfig> guards) {
         this(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, ControlPlaneConfig.OFF,
-                MirrorConfig.NONE);
+                MirrorConfig.NONE, MetricsConfig.DEFAULTS);
+    }
+
+    /** The config shape before StatsD export: Prometheus only. */
+    public ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<String, BackendConfig> backends,
+                       List<Route> routes, LimitsConfig limits, StateConfig state, ShutdownConfig shutdown,
+                       boolean reusePort, Map<String, GuardConfig> guards, ControlPlaneConfig controlPlane,
+                       MirrorConfig mirror) {
+        this(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, controlPlane, mirror,
+                MetricsConfig.DEFAULTS);
     }
 
     /** This config with another control plane (the CLI applies {@code --control-db} this way). */
     public ProxyConfig withControlPlane(ControlPlaneConfig v) {
         return new ProxyConfig(listen, threads, admin, backends, routes, limits, state, shutdown, reusePort, guards, v,
-                mirror);
+                mirror, metrics);
     }
 
     /** How long a graceful stop waits for in-flight requests: {@code shutdown().grace()}. */
@@ -127,7 +138,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
                         + (r.target() == null ? "" : "/" + r.target() + " " + r.weightBps() + "bps") + ")").toList()
                 + ", guards=" + guards.keySet() + ", reusePort=" + reusePort + ", shutdown=" + shutdown
                 + ", state=" + state.stateFile() + ", audit=" + state.auditLog()
-                + ", controlPlane=" + controlPlane.maskedUrl() + ", mirror=" + mirror + "}";
+                + ", controlPlane=" + controlPlane.maskedUrl() + ", mirror=" + mirror + ", metrics=" + metrics + "}";
     }
 
     /** Builds a {@link ProxyConfig}; every setter returns {@code this}. */
@@ -146,6 +157,7 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
         private final Map<String, GuardConfig> guards = new LinkedHashMap<>();
         private ControlPlaneConfig controlPlane = ControlPlaneConfig.OFF;
         private MirrorConfig mirror = MirrorConfig.NONE;
+        private MetricsConfig metrics = MetricsConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -232,9 +244,15 @@ public record ProxyConfig(HostPort listen, int threads, AdminConfig admin, Map<S
             return this;
         }
 
+        /** Meter export besides Prometheus; default {@link MetricsConfig#DEFAULTS} (none). */
+        public Builder metrics(MetricsConfig v) {
+            metrics = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(listen, threads, new AdminConfig(adminListen, tokens), backends, routes,
-                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards, controlPlane, mirror);
+                    limits, state, new ShutdownConfig(drainDelay, grace), reusePort, guards, controlPlane, mirror, metrics);
         }
     }
 }

@@ -37,10 +37,12 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdown", "shutdownGrace", "controlPlane", "shadowStore", "shadowHmacKey", "mirror");
+            "state", "shutdown", "shutdownGrace", "controlPlane", "shadowStore", "shadowHmacKey", "mirror", "metrics");
     private static final Set<String> LISTEN = Set.of("address", "reusePort");
     private static final Set<String> SHUTDOWN = Set.of("drainDelay", "grace");
     private static final Set<String> CONTROL_PLANE = Set.of("jdbcUrl", "connectTimeout", "reconnectMaxBackoff");
+    private static final Set<String> METRICS = Set.of("statsd");
+    private static final Set<String> STATSD = Set.of("enabled", "host", "port", "flavor", "prefix", "step");
     private static final Set<String> ADMIN = Set.of("listen", "tokens");
     private static final Set<String> TOKEN = Set.of("secret", "role");
     private static final Set<String> ROUTE = Set.of("id", "match", "legacy", "target", "weightBps", "sticky", "rewrite",
@@ -120,12 +122,13 @@ public final class ProxyConfigLoader {
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
         ShutdownConfig shutdown = ShutdownReader.shutdown(r, root);
         ControlPlaneConfig controlPlane = controlPlane(r, r.map(root.entries().get("controlPlane"), "controlPlane"));
+        MetricsConfig metrics = metrics(r, r.map(root.entries().get("metrics"), "metrics"));
         if (!r.errors().isEmpty()) {
             return null;
         }
         try {
             return new ProxyConfig(listen, threads.intValue(), admin, backends, routes, limits, state, shutdown,
-                    reusePort, guards, controlPlane, mirror);
+                    reusePort, guards, controlPlane, mirror, metrics);
         } catch (IllegalArgumentException e) {
             r.error(0, "", e.getMessage());
             return null;
@@ -261,6 +264,46 @@ public final class ProxyConfigLoader {
                 r.duration(m, "backendTimeout", "limits", d.backendTimeout()),
                 idle == null ? d.maxIdlePerBackend() : idle.intValue(),
                 r.duration(m, "webSocketIdleTimeout", "limits", d.webSocketIdleTimeout()));
+    }
+
+    private static MetricsConfig metrics(ConfigReader r, MapNode m) {
+        if (m == null) {
+            return MetricsConfig.DEFAULTS;
+        }
+        r.checkKeys(m, "metrics", METRICS);
+        MapNode s = r.map(m.entries().get("statsd"), "metrics.statsd");
+        if (s == null) {
+            return MetricsConfig.DEFAULTS;
+        }
+        String at = "metrics.statsd";
+        r.checkKeys(s, at, STATSD);
+        MetricsConfig.Statsd d = MetricsConfig.Statsd.OFF;
+        boolean enabled = d.enabled();
+        String enabledText = r.string(s, "enabled", at, false);
+        if (enabledText != null) {
+            switch (enabledText.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> enabled = true;
+                case "false" -> enabled = false;
+                default -> r.error(r.line(s, "enabled"), at + ".enabled", "'" + enabledText + "' (expected: true or false)");
+            }
+        }
+        String host = r.string(s, "host", at, false);
+        Long port = r.integer(s, "port", at, d.port(), 1, 65_535);
+        String flavor = r.string(s, "flavor", at, false);
+        if (flavor != null && !MetricsConfig.Statsd.FLAVORS.contains(flavor.trim().toLowerCase(Locale.ROOT))) {
+            r.error(r.line(s, "flavor"), at + ".flavor", "'" + flavor + "' (expected one of: "
+                    + String.join(", ", MetricsConfig.Statsd.FLAVORS) + ")");
+            flavor = null;
+        }
+        String prefix = r.string(s, "prefix", at, false);
+        if (prefix != null && !prefix.trim().matches("[A-Za-z][A-Za-z0-9_.-]{0,63}")) {
+            r.error(r.line(s, "prefix"), at + ".prefix", "'" + prefix + "' (expected: letters, digits, '_', '.', '-', e.g. strangler)");
+            prefix = null;
+        }
+        Duration step = r.duration(s, "step", at, d.step());
+        return new MetricsConfig(new MetricsConfig.Statsd(enabled, host == null ? d.host() : host.trim(),
+                port == null ? d.port() : port.intValue(), flavor == null ? d.flavor() : flavor.trim(),
+                prefix == null ? d.prefix() : prefix.trim(), step));
     }
 
     private static StateConfig state(ConfigReader r, MapNode m) {

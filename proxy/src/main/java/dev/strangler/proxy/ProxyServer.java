@@ -14,6 +14,7 @@ import dev.strangler.proxy.guard.RouteGuards;
 import dev.strangler.proxy.internal.ProxyChannelInitializer;
 import dev.strangler.proxy.internal.ProxyContext;
 import dev.strangler.proxy.internal.ProxyMetrics;
+import dev.strangler.proxy.internal.StatsdExport;
 import dev.strangler.proxy.internal.WebSocketSessions;
 import dev.strangler.proxy.mirror.ProxyRouteStats;
 import dev.strangler.proxy.mirror.ShadowWiring;
@@ -70,6 +71,7 @@ public final class ProxyServer implements AutoCloseable {
     private final RouteGuards guards;
     private final ExecutorService dashboardWorker;
     private final ShadowWiring shadow;
+    private final MeterRegistry statsd;
     private final AtomicReference<String> readiness = new AtomicReference<>("starting");
     private final Object closeLock = new Object();
     private Channel proxyChannel;
@@ -85,6 +87,13 @@ public final class ProxyServer implements AutoCloseable {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(registry, prometheus));
         }
+        this.statsd = StatsdExport.create(config.metrics().statsd());
+        if (statsd != null) {
+            recordTo = new CompositeMeterRegistry(registry.config().clock(), List.of(recordTo, statsd));
+            LOG.info("metrics also sent to StatsD {}:{} ({} flavor, prefix {}, every {})", config.metrics().statsd().host(),
+                    config.metrics().statsd().port(), config.metrics().statsd().flavor(),
+                    config.metrics().statsd().prefix(), config.metrics().statsd().step());
+        }
         RouteStateStore state = new RouteStateStore(config.state().stateFile(), json);
         this.store = config.controlPlane().enabled()
                 ? new PgControlPlane(config.controlPlane(), config.routes(), state, json, recordTo)
@@ -99,6 +108,9 @@ public final class ProxyServer implements AutoCloseable {
             guards.close();
             store.close();
             backends.close();
+            if (statsd != null) {
+                statsd.close();
+            }
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
@@ -295,6 +307,9 @@ public final class ProxyServer implements AutoCloseable {
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminWorker.shutdown();
         dashboardWorker.shutdown();
+        if (statsd != null) {
+            statsd.close(); // flushes what is buffered
+        }
     }
 
     private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {

@@ -44,6 +44,15 @@ public final class Ownership {
         }
     }
 
+    /**
+     * One row of {@code strangler_cdc_audit}: an ownership change (action {@code cdc.owner}).
+     *
+     * @param detail the operator's reason
+     */
+    public record AuditRow(long id, java.time.Instant at, String actor, String action, String subject, String from,
+                           String to, String detail) {
+    }
+
     /** A syncer whose health gates an ownership change: its target database and slot. */
     public record SlotRef(String targetUrl, String slot) {
     }
@@ -76,6 +85,40 @@ public final class Ownership {
             return out;
         } catch (SQLException e) {
             throw new CdcSyncException("cannot read data ownership (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The audit rows with {@code at >= since} (null: all), oldest first. Read-only: a database
+     * without the audit table (never used by a syncer) is an error, not an empty log.
+     */
+    public static List<AuditRow> audit(String controlUrl, java.time.Instant since) {
+        try (Connection c = JdbcUrl.connect(controlUrl)) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT to_regclass('strangler_cdc_audit') IS NOT NULL")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new CdcSyncException("no strangler_cdc_audit table in this database: is it the CDC control"
+                            + " database (the new service's database, where `strangler cdc owner` writes)?");
+                }
+            }
+            List<AuditRow> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, at, actor, action, subject, from_value, to_value,"
+                    + " detail FROM strangler_cdc_audit WHERE at >= ? ORDER BY at, id")) {
+                ps.setObject(1, java.time.OffsetDateTime.ofInstant(since == null ? java.time.Instant.EPOCH : since,
+                        java.time.ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditRow(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class).toInstant(),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8)));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CdcSyncException("cannot read the CDC audit log (SQLSTATE " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -16,12 +16,15 @@ import picocli.CommandLine.Spec;
 /** {@code strangler audit}: who changed which weight, when, and why (needs a token). */
 @Command(name = "audit",
         mixinStandardHelpOptions = true,
+        subcommands = {AuditExportCommand.class, AuditVerifyCommand.class},
         description = {"Show the newest route changes from the proxy's audit log, oldest first. Needs a token.",
                 "Entries tools wrote (ramp steps, gate failures) add a DETAILS column, shortened; "
                         + "--output json has them in full."},
         footer = {"%nExamples:",
                 "  strangler audit",
                 "  strangler audit --route appointments --limit 100 --output json",
+                "  strangler audit export --since 2026-11-01 --out audit-2026-11.jsonl",
+                "  strangler audit verify audit-2026-11.jsonl",
                 "%nSample output:",
                 "  TIME                      ACTOR   ACTION      ROUTE         BEFORE  AFTER  REASON",
                 "  2026-11-28T04:20:00.123Z  oncall  set-weight  appointments  0%%      25%%    ramp step 3"})

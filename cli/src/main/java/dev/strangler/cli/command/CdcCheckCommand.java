@@ -12,6 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc check}: the mapping against both live schemas, every problem at once. */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc check --legacy-db \"$STRANGLER_LEGACY_DB\" --new-db \"$STRANGLER_NEW_DB\" --mapping mappings/appointments.yaml",
+                "  STRANGLER_CDC_MAPPING=mappings/appointments.yaml strangler cdc check --direction reverse"},
         description = "Validate the mapping against both live schemas before any row moves (all problems at once).")
 public final class CdcCheckCommand implements Callable<Integer> {
 

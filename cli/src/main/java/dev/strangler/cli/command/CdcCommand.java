@@ -8,6 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc}: keep the legacy and new databases in step (Debezium CDC through a mapping). */
 @Command(name = "cdc", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc check --mapping mappings/appointments.yaml",
+                "  strangler cdc run --slot strangler_fwd",
+                "  strangler cdc status --output json"},
         description = "CDC sync between the legacy and new databases: check, run, status, stop, dlq, verify, owner.",
         subcommands = {CdcCheckCommand.class, CdcRunCommand.class, CdcStatusCommand.class, CdcStopCommand.class,
                 CdcDlqCommand.class, CdcVerifyCommand.class, CdcOwnerCommand.class})

@@ -8,6 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc dlq list|retry|discard}: changes that could not be applied. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc dlq list",
+                "  strangler cdc dlq retry --all",
+                "  strangler cdc dlq discard 42"},
         description = "Dead letters: changes that could not be applied (reason and source position).",
         subcommands = {CdcDlqListCommand.class, CdcDlqRetryCommand.class, CdcDlqDiscardCommand.class})
 public final class CdcDlqCommand implements Callable<Integer> {

@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc dlq discard ID|--all}. */
 @Command(name = "discard", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc dlq discard 42",
+                "  strangler cdc dlq discard --all"},
         description = "Discard one dead letter or all of the slot's.")
 public final class CdcDlqDiscardCommand implements Callable<Integer> {
 

@@ -12,7 +12,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc dlq list}: id, table, operation, key, source position, reason. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List dead letters of the slot.")
+@Command(name = "list", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc dlq list",
+                "  strangler cdc dlq list --slot strangler_rev --direction reverse",
+                "  strangler cdc dlq list --output json"},
+        description = "List dead letters of the slot.")
 public final class CdcDlqListCommand implements Callable<Integer> {
 
     @Spec
@@ -20,6 +25,9 @@ public final class CdcDlqListCommand implements Callable<Integer> {
 
     @Mixin
     CdcOptions options;
+
+    @Mixin
+    dev.strangler.cli.OutputOptions output;
 
     @Override
     public Integer call() {
@@ -31,6 +39,15 @@ public final class CdcDlqListCommand implements Callable<Integer> {
             throw CliException.failure(e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (output.isJson()) {
+            var doc = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("slot", options.slot);
+            var list = doc.putArray("deadLetters");
+            entries.forEach(e -> list.addObject().put("id", e.id()).put("table", e.sourceTable()).put("op", e.op())
+                    .put("key", e.key()).put("lsn", e.lsn()).put("reason", e.reason())
+                    .put("createdAt", e.createdAt() == null ? null : e.createdAt().toString()));
+            output.printJson(doc);
+            return 0;
+        }
         if (entries.isEmpty()) {
             out.println("no dead letters for slot " + options.slot);
         } else {

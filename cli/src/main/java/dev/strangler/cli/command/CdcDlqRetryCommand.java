@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc dlq retry ID|--all}. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc dlq retry 42",
+                "  strangler cdc dlq retry --all"},
         description = "Retry one dead letter or all of the slot's: re-reads the row from the source and applies its current state.")
 public final class CdcDlqRetryCommand implements Callable<Integer> {
 

@@ -15,6 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc owner TABLE legacy|new|both}: who writes a table, which sync directions run. */
 @Command(name = "owner", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc owner appointments new --reason \"writes cut over\" --reverse-slot strangler_rev",
+                "  strangler cdc owner appointments legacy --reason \"rollback\""},
         description = "Set a table's write owner (legacy → forward sync only, new → reverse only, both → both)."
                 + " Refused while lag or dead letters are above their bounds; audited.")
 public final class CdcOwnerCommand implements Callable<Integer> {

@@ -12,6 +12,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc stop --drop-slot}: retire a syncer for good, freeing the WAL its slot holds. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc stop --slot strangler_fwd --drop-slot",
+                "  strangler cdc stop --slot strangler_fwd --drop-slot --force"},
         description = "Retire a syncer: with --drop-slot, drop its replication slot, publication and stored offset.")
 public final class CdcStopCommand implements Callable<Integer> {
 

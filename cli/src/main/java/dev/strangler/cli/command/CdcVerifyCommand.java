@@ -14,6 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler cdc verify [--repair]}: compare both sides through the mapping in key chunks. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler cdc verify",
+                "  strangler cdc verify --repair --authority legacy",
+                "  strangler cdc verify --chunk-size 1000"},
         description = "Compare both sides through the mapping (hashes per key chunk, then rows); exit 1 on differences.")
 public final class CdcVerifyCommand implements Callable<Integer> {
 

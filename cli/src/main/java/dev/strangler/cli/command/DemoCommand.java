@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole migration on this machine, in one process, until Ctrl-C.",
                 "Starts an embedded PostgreSQL, the seeded sample monolith, the extracted appointments service,",
-                "CDC both ways, the routing proxy (appointments route at 0%) and simulated patients.",
+                "CDC both ways, the routing proxy (appointments route at 0%%) and simulated patients.",
                 "Ctrl-C stops everything and removes temporary data."},
         footer = {"%nExamples:",
                 "  strangler demo",

@@ -32,7 +32,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = {"Run the strangler routing proxy and its admin API.",
                 "Stops gracefully on SIGTERM/Ctrl-C: /readyz 503 at once, listener closed after",
-                "shutdown.drainDelay, in-flight requests and WebSockets finish within shutdown.grace, exit 0."})
+                "shutdown.drainDelay, in-flight requests and WebSockets finish within shutdown.grace, exit 0.",
+                "A bad config file prints every problem (file:line: key: what) and exits 2; nothing starts."},
+        footer = {"%nExamples:",
+                "  strangler proxy --config examples/strangler.yaml",
+                "  strangler proxy --config examples/strangler.yaml --check",
+                "  STRANGLER_TOKEN=$(cat /run/secrets/admin-token) strangler proxy --config /etc/strangler/strangler.yaml",
+                "%nSample output:",
+                "  proxy on 127.0.0.1:8080, admin API on 127.0.0.1:9901 (Ctrl-C to stop)",
+                "  bad.yaml:16: routes[0].weightBps: 12000 (expected: 0..10000)      (exit 2)"})
 public final class ProxyCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyCommand.class);
@@ -43,7 +51,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Proxy config (YAML).")
     private Path config;
 
-    @Option(names = "--check", description = "Only validate the config: print every error, exit 0 (valid) or 1.")
+    @Option(names = "--check", description = "Only validate the config: print every error, exit 0 (valid) or 2 (invalid).")
     private boolean check;
 
     /** Environment variable naming the control-plane database when {@code --control-db} is absent. */
@@ -67,7 +75,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 err.println(error);
             }
             err.flush();
-            return 1;
+            return dev.strangler.cli.CliException.USAGE; // bad input, nothing started (docs/cli.md, exit codes)
         }
         try {
             cfg = withControlPlane(cfg);

@@ -5,7 +5,7 @@ import dev.strangler.cli.Weights;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How a ROUTE document of the admin API (ADMIN-API.md) reads in a table. */
+/** How a ROUTE document of the admin API (docs/admin-api.md) reads in a table. */
 final class RouteText {
     private RouteText() {
     }

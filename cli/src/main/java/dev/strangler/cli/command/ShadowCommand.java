@@ -9,6 +9,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler shadow}: what the shadow comparison found (reads the diff store). */
 @Command(name = "shadow", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler shadow report --since 1h",
+                "  strangler shadow diffs appointments --field /status",
+                "  strangler shadow replay 1234 --legacy-url http://legacy:8080 --target-url http://appointments:8082"},
         description = "Shadow comparison results: report, examples, replay.",
         subcommands = {ShadowReportCommand.class, ShadowDiffsCommand.class, ShadowReplayCommand.class})
 public final class ShadowCommand implements Callable<Integer> {

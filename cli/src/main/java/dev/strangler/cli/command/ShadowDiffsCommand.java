@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler shadow diffs ROUTE --field /path}: stored (redacted) examples, newest first. */
 @Command(name = "diffs", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler shadow diffs appointments",
+                "  strangler shadow diffs appointments --field /status --limit 20"},
         description = "Stored redacted examples of a route's differences, newest first.")
 public final class ShadowDiffsCommand implements Callable<Integer> {
 

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler shadow replay DIFF_ID}: re-send a stored request to both sides, compare again. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler shadow replay 1234 --legacy-url http://legacy:8080 --target-url http://appointments:8082"},
         description = "Re-send a stored request to both sides and show whether its difference still stands "
                 + "(only when redaction left the request intact).")
 public final class ShadowReplayCommand implements Callable<Integer> {

@@ -23,6 +23,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code strangler shadow report [ROUTE] [--since 1h]}: comparisons, mismatch ratio, top and noise fields. */
 @Command(name = "report", mixinStandardHelpOptions = true,
+        footer = {"%nExamples:",
+                "  strangler shadow report",
+                "  strangler shadow report appointments --since 15m --top 5",
+                "  strangler shadow report --output json"},
         description = "Per route: comparisons, matches, mismatch ratio (noise excluded), timeouts, top differing and noise fields.")
 public final class ShadowReportCommand implements Callable<Integer> {
 

@@ -101,6 +101,20 @@ class CdcCommandsIT {
     }
 
     @Test
+    void statusAndDlqListSpeakJson() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        CliRun.Result status = cdc("status", "--slot", "nothing_here", "--output", "json");
+        assertThat(status.exit()).as(status.toString()).isZero();
+        assertThat(json.readTree(status.out()).path("state").asText()).isEqualTo("NO_SLOT");
+        CliRun.Result dlq = cdc("dlq", "list", "--output", "json");
+        if (dlq.exit() == 0) {
+            assertThat(json.readTree(dlq.out()).path("deadLetters").isArray()).isTrue();
+        } else {
+            assertThat(dlq.err().lines()).hasSize(1);
+        }
+    }
+
+    @Test
     void dlqListOnAFreshTargetIsEmptyOrFailsWithOneLine() {
         CliRun.Result r = cdc("dlq", "list");
         assertThat(r.exit() == 0 ? r.out() : r.err()).isNotBlank();

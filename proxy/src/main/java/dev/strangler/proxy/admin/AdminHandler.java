@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API (ADMIN-API.md). Reads are answered on the event loop; anything touching the disk
+ * The admin API (docs/admin-api.md). Reads are answered on the event loop; anything touching the disk
  * (mutations, audit log) runs on {@code worker}, a single thread, which also serialises changes.
  */
 @ChannelHandler.Sharable
@@ -126,7 +126,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 JsonNode body = body(req.content());
                 onWorker(ctx, keepAlive, () -> rollback(actor, body));
             } else {
-                throw AdminException.notFound("no endpoint " + method + " " + path + " (see ADMIN-API.md)");
+                throw AdminException.notFound("no endpoint " + method + " " + path + " (see docs/admin-api.md)");
             }
         } catch (AdminException e) {
             send(ctx, keepAlive, error(e));
@@ -175,7 +175,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 return n;
             });
         } else {
-            throw AdminException.notFound("no endpoint GET " + path + " (see ADMIN-API.md)");
+            throw AdminException.notFound("no endpoint GET " + path + " (see docs/admin-api.md)");
         }
     }
 

@@ -92,6 +92,7 @@ public final class AuditLog implements AuditStore {
         return List.copyOf(last);
     }
 
+    /** The JSON shape of the admin API's audit ENTRY (docs/admin-api.md, docs/proxy.md). */
     @Override
     public ObjectNode toJson(AuditEntry e) {
         return AuditJson.toJson(json, e);

@@ -9,7 +9,7 @@ import dev.strangler.proxy.routing.RouteTable;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** JSON shapes of routes in the admin API (see ADMIN-API.md: ROUTE). */
+/** JSON shapes of routes in the admin API (see docs/admin-api.md: ROUTE). */
 final class RouteJson {
 
     private final ObjectMapper json;
