@@ -1,0 +1,177 @@
+package dev.strangler.cli.ramp;
+
+import dev.strangler.cdc.CdcStatus;
+import dev.strangler.cdc.Direction;
+import dev.strangler.cdc.verify.Verifier;
+import dev.strangler.shadow.store.DiffQueries;
+import dev.strangler.shadow.store.RouteReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Evaluates a plan's gates for one step window. Not thread-safe: one ramp, one thread.
+ *
+ * <p>Metrics gates compare the target with the monolith over the same window (requests since the
+ * step began). A gate WAITs (neither passes nor fails) until the target answered
+ * {@code minRequests} requests (or the shadow store holds {@code minComparisons} comparisons),
+ * so a handful of early requests cannot decide a step either way. Sources that cannot be read
+ * (diff store down) also WAIT, with the reason: a ramp never advances on figures it does not have.
+ */
+final class GateCheck {
+
+    private final RampPlan.Gates gates;
+    private final String route;
+    private final DiffQueries diffs;
+    private final CdcAccess cdc;
+    private LegacyReference legacyRef;
+    private final long dlqBaseline;
+    private Instant lastVerify = Instant.MIN;
+    private GateResult lastVerifyResult;
+    private Set<String> previouslyDiffering = Set.of();
+    private Direction verifyAuthority = Direction.FORWARD;
+
+    GateCheck(RampPlan.Gates gates, String route, DiffQueries diffs, CdcAccess cdc, LegacyReference legacyRef,
+              long dlqBaseline) {
+        this.gates = gates;
+        this.route = route;
+        this.diffs = diffs;
+        this.cdc = cdc;
+        this.legacyRef = legacyRef;
+        this.dlqBaseline = dlqBaseline;
+    }
+
+    LegacyReference legacyReference() {
+        return legacyRef;
+    }
+
+    /** After an owner step moved a table to the new service, verify treats the new side as right. */
+    void newSideAuthoritative(boolean yes) {
+        verifyAuthority = yes ? Direction.REVERSE : Direction.FORWARD;
+    }
+
+    /**
+     * Every enabled gate's verdict. {@code forceVerify}: run verify now whatever its schedule
+     * (before a step passes).
+     */
+    List<GateResult> evaluate(ProxyFigures target, ProxyFigures legacy, Instant stepStart, Instant now, boolean forceVerify) {
+        if (legacy.requests() >= Math.max(1, gates.minRequests())) {
+            legacyRef = LegacyReference.of(legacy);
+        }
+        List<GateResult> out = new ArrayList<>();
+        boolean enough = target.requests() >= gates.minRequests();
+        String need = (long) target.requests() + " of " + gates.minRequests() + " target requests";
+        if (gates.maxErrorRatioIncrease() != null) {
+            double bound = legacyRef.errorRatio() + gates.maxErrorRatioIncrease();
+            out.add(!enough ? GateResult.waiting("errorRatio", GateResult.pct(bound), need)
+                    : verdict("errorRatio", target.errorRatio(), bound, GateResult.pct(target.errorRatio()), GateResult.pct(bound),
+                    "target " + (long) target.errors() + "/" + (long) target.requests() + " 5xx, legacy "
+                            + GateResult.pct(legacyRef.errorRatio()) + " over " + (long) legacyRef.requests() + " requests"));
+        }
+        if (gates.maxP99Ratio() != null) {
+            double floor = gates.p99Floor().toNanos() / 1e9;
+            double bound = Math.max(legacyRef.p99Seconds() * gates.maxP99Ratio(), floor);
+            double p99 = target.quantile(0.99);
+            out.add(!enough ? GateResult.waiting("p99", GateResult.seconds(bound), need)
+                    : verdict("p99", p99, bound, GateResult.seconds(p99), GateResult.seconds(bound),
+                    "legacy p99 " + GateResult.seconds(legacyRef.p99Seconds()) + " × " + gates.maxP99Ratio()
+                            + ", floor " + GateResult.seconds(floor)));
+        }
+        if (gates.maxMismatchRatio() != null) {
+            out.add(mismatch(stepStart));
+        }
+        if (gates.maxCdcLag() != null || gates.maxDlqGrowth() != null) {
+            out.addAll(cdcGates());
+        }
+        if (!gates.verifyTables().isEmpty()) {
+            if (forceVerify || lastVerifyResult == null
+                    || Duration.between(lastVerify, now).compareTo(gates.verifyEvery()) >= 0) {
+                lastVerify = now;
+                lastVerifyResult = verify();
+            }
+            out.add(lastVerifyResult);
+        }
+        return out;
+    }
+
+    private GateResult mismatch(Instant stepStart) {
+        String bound = GateResult.pct(gates.maxMismatchRatio());
+        RouteReport r;
+        try {
+            r = diffs.report(route, stepStart, 3);
+        } catch (RuntimeException e) {
+            return GateResult.waiting("mismatch", bound, "diff store unreadable: " + oneLine(e.getMessage()));
+        }
+        if (r.comparisons() < gates.minComparisons()) {
+            return GateResult.waiting("mismatch", bound, r.comparisons() + " of " + gates.minComparisons() + " comparisons");
+        }
+        String fields = r.topFields().isEmpty() ? "" : ", top field " + r.topFields().get(0).field();
+        return verdict("mismatch", r.mismatchRatio(), gates.maxMismatchRatio(), GateResult.pct(r.mismatchRatio()), bound,
+                r.mismatches() + "/" + r.comparisons() + " comparisons differ (noise excluded)" + fields);
+    }
+
+    private List<GateResult> cdcGates() {
+        List<GateResult> out = new ArrayList<>();
+        CdcStatus s;
+        try {
+            s = cdc.status();
+        } catch (RuntimeException e) {
+            String why = "CDC status unreadable: " + oneLine(e.getMessage());
+            if (gates.maxCdcLag() != null) {
+                out.add(GateResult.waiting("cdcLag", gates.maxCdcLag().toMillis() + "ms", why));
+            }
+            if (gates.maxDlqGrowth() != null) {
+                out.add(GateResult.waiting("dlqGrowth", String.valueOf(gates.maxDlqGrowth()), why));
+            }
+            return out;
+        }
+        if (gates.maxCdcLag() != null) {
+            long max = gates.maxCdcLag().toMillis();
+            out.add(s.lagMs() < 0 ? GateResult.waiting("cdcLag", max + "ms", "no lag measured yet (slot " + s.slot() + " " + s.role() + ")")
+                    : verdict("cdcLag", s.lagMs(), max, s.lagMs() + "ms", max + "ms", "slot " + s.slot() + " " + s.role()));
+        }
+        if (gates.maxDlqGrowth() != null) {
+            long growth = s.dlqSize() - dlqBaseline;
+            out.add(verdict("dlqGrowth", growth, gates.maxDlqGrowth(), String.valueOf(growth), String.valueOf(gates.maxDlqGrowth()),
+                    s.dlqSize() + " dead letters now, " + dlqBaseline + " when the ramp started"));
+        }
+        return out;
+    }
+
+    /**
+     * Verify flags a row only when it differs in two runs in a row: a row written a moment ago
+     * and not yet applied (CDC lag) differs once and then heals; a real divergence stays.
+     */
+    private GateResult verify() {
+        Verifier.Report r;
+        try {
+            r = cdc.verify(gates.verifyTables(), verifyAuthority);
+        } catch (RuntimeException e) {
+            return GateResult.waiting("verify", "0", "verify failed: " + oneLine(e.getMessage()));
+        }
+        Set<String> now = new HashSet<>();
+        r.mismatches().forEach(m -> now.add(m.table() + m.key() + m.kind()));
+        Set<String> persisting = new HashSet<>(now);
+        persisting.retainAll(previouslyDiffering);
+        previouslyDiffering = now;
+        String note = r.rowsCompared() + " rows compared, " + now.size() + " differ now";
+        if (!now.isEmpty() && persisting.isEmpty()) {
+            return GateResult.waiting("verify", "0", note + " (re-checking: may be CDC lag)");
+        }
+        return verdict("verify", persisting.size(), 0, String.valueOf(persisting.size()), "0",
+                note + ", " + persisting.size() + " in two runs in a row" + (r.mismatches().isEmpty() ? ""
+                        : " e.g. " + r.mismatches().get(0).kind() + " " + r.mismatches().get(0).table()));
+    }
+
+    private static GateResult verdict(String gate, double value, double bound, String valueText, String boundText, String note) {
+        GateResult.State s = value > bound ? GateResult.State.FAIL : GateResult.State.PASS;
+        return new GateResult(gate, s, value, bound, valueText, boundText, note);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").strip();
+    }
+}

@@ -1,0 +1,403 @@
+package dev.strangler.cli.ramp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.cli.AdminClient;
+import dev.strangler.cli.CliException;
+import dev.strangler.cli.Weights;
+import dev.strangler.shadow.store.DiffQueries;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Drives one ramp of one route through the admin API. Every decision is written to the audit log
+ * before or right after it takes effect (CONTRACT section 1), so the log alone tells where a ramp
+ * is and {@link #resume()} continues a ramp whose process died:
+ * <ol>
+ *   <li>{@code ramp-start} (details: plan, DLQ baseline) — its seq is the ramp's id;</li>
+ *   <li>per step, {@code ramp-step} (details: step, weight, the legacy reference, the previous
+ *       step's gate figures) <em>before</em> the weight is set, so a crash in between resumes on
+ *       the same step (setting a weight twice is harmless);</li>
+ *   <li>during the hold, gates every check interval; {@code ramp-pause}/{@code ramp-resume}/
+ *       {@code ramp-abort} written by other commands are polled and obeyed;</li>
+ *   <li>{@code ramp-complete}, or on a failed gate: rollback to 0 at once, then
+ *       {@code ramp-gate-failed} with the gate, its value, bound and every figure.</li>
+ * </ol>
+ * A resumed step holds for its full time again: the gap while nobody watched is not counted.
+ */
+public final class RampRunner {
+
+    private final AdminClient admin;
+    private final String route;
+    private final DiffQueries diffs;
+    private final CdcAccess cdc;
+    private final LiveView view;
+    private final Clock clock;
+
+    private RampPlan plan;
+    private long rampId;
+    private long lastSeq;
+    private long dlqBaseline;
+    private GateCheck gates;
+    private String legacyBackend;
+    private String targetBackend;
+    private final List<String> movedTables = new ArrayList<>();
+
+    /** How a ramp ended. */
+    public record Outcome(boolean completed, long rampId, String message, List<GateResult> lastGates) {
+    }
+
+    /**
+     * @param diffs the diff store, or null when the plan has no mismatch gate
+     * @param cdc   CDC databases, or null when the plan has no CDC gate and no owner step
+     */
+    public RampRunner(AdminClient admin, String route, DiffQueries diffs, CdcAccess cdc, LiveView view, Clock clock) {
+        this.admin = admin;
+        this.route = route;
+        this.diffs = diffs;
+        this.cdc = cdc;
+        this.view = view;
+        this.clock = clock;
+    }
+
+    /** The route's latest ramp, from its audit entries. */
+    public static RampState state(AdminClient admin, String route) {
+        return RampState.of(admin.audit(route, 0, 10_000).path("entries"));
+    }
+
+    /** Starts a new ramp; refused while an earlier one is unfinished. */
+    public Outcome start(RampPlan plan, String reason) {
+        RampState state = state(admin, route);
+        if (state.active()) {
+            throw CliException.failure("route " + route + " has an unfinished ramp (#" + state.rampId() + ", started "
+                    + state.start().path("time").asText() + " by " + state.start().path("actor").asText()
+                    + "): continue it with --resume, or end it with 'strangler ramp abort " + route + "'");
+        }
+        JsonNode r = admin.route(route);
+        if (r.path("target").isNull() || r.path("target").asText().isEmpty()) {
+            throw CliException.failure("route " + route + " has no target backend: nothing to ramp to");
+        }
+        if (r.path("weightBps").asInt() >= firstWeight(plan)) {
+            throw CliException.failure("route " + route + " is already at " + Weights.format(r.path("weightBps").asInt())
+                    + ", at or above the plan's first step " + Weights.format(firstWeight(plan))
+                    + ": roll it back first, or start with --steps above it");
+        }
+        this.plan = plan;
+        dlqBaseline = plan.gates().needsCdc() ? cdc.status().dlqSize() : 0;
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.set("plan", plan.toJson());
+        details.put("dlqBaseline", dlqBaseline);
+        JsonNode entry = admin.appendAudit("ramp-start", route, reason, details).path("entry");
+        rampId = entry.path("seq").asLong();
+        lastSeq = rampId;
+        view.event("ramp #" + rampId + " of " + route + ": " + plan.stepsText() + ", hold " + PlanReader.format(plan.hold())
+                + " each, gates every " + PlanReader.format(plan.checkInterval()));
+        gates = new GateCheck(plan.gates(), route, diffs, cdc, LegacyReference.NONE, dlqBaseline);
+        return run(0, null);
+    }
+
+    /** Continues the route's unfinished ramp from its last step (which holds again in full). */
+    public Outcome resume(String reason) {
+        RampState state = state(admin, route);
+        if (!state.active()) {
+            throw CliException.failure("route " + route + " has no unfinished ramp to resume (last ramp: "
+                    + state.status() + "): start one without --resume");
+        }
+        plan = state.plan();
+        rampId = state.rampId();
+        dlqBaseline = state.start().path("details").path("dlqBaseline").asLong();
+        int from = Math.max(0, state.step());
+        for (int i = 0; i < from; i++) {
+            if (plan.steps().get(i) instanceof RampPlan.Owner o && !o.owner().equals("legacy")) {
+                movedTables.add(o.table());
+            }
+        }
+        LegacyReference ref = state.lastStep() == null ? LegacyReference.NONE
+                : LegacyReference.fromJson(state.lastStep().path("details").path("legacyRef"));
+        gates = new GateCheck(plan.gates(), route, diffs, cdc, ref, dlqBaseline);
+        gates.newSideAuthoritative(ownerNewBefore(from));
+        ObjectNode details = JsonNodeFactory.instance.objectNode().put("rampId", rampId).put("step", from)
+                .put("interrupted", true);
+        lastSeq = admin.appendAudit("ramp-resume", route, reason, details).path("entry").path("seq").asLong();
+        view.event("resuming ramp #" + rampId + " of " + route + " at step " + (from + 1) + "/" + plan.steps().size()
+                + " (" + plan.steps().get(from).text() + "), which holds again in full" + (state.paused() ? "; it was paused: resumed" : ""));
+        return run(from, null);
+    }
+
+    private Outcome run(int from, List<GateResult> previous) {
+        JsonNode r = admin.route(route);
+        legacyBackend = r.path("legacy").asText();
+        targetBackend = r.path("target").asText();
+        Instant started = clock.instant();
+        List<GateResult> last = previous == null ? List.of() : previous;
+        for (int i = from; i < plan.steps().size(); i++) {
+            RampPlan.Step step = plan.steps().get(i);
+            ObjectNode details = base().put("step", i).put("of", plan.steps().size()).put("text", step.text())
+                    .put("weightBps", plan.weightAt(i));
+            details.set("legacyRef", gates.legacyReference().json());
+            details.set("previousGates", gatesJson(last));
+            appendControl("ramp-step", "step " + (i + 1) + "/" + plan.steps().size() + ": " + step.text(), details);
+            Optional<Outcome> failed = apply(i, step);
+            if (failed.isPresent()) {
+                return failed.get();
+            }
+            view.event("step " + (i + 1) + "/" + plan.steps().size() + ": " + step.text() + " (" + route + " at "
+                    + Weights.format(plan.weightAt(i)) + "), holding " + PlanReader.format(plan.hold()));
+            Hold hold = new Hold(i);
+            Outcome o = hold.run();
+            if (!o.completed()) {
+                return o;
+            }
+            last = o.lastGates();
+        }
+        ObjectNode details = base();
+        details.set("gates", gatesJson(last));
+        appendControl("ramp-complete", "all " + plan.steps().size() + " steps passed", details);
+        String msg = "ramp #" + rampId + " of " + route + " complete: " + Weights.format(plan.weightAt(plan.steps().size() - 1))
+                + " on " + targetBackend + " after " + plan.steps().size() + " steps (" + PlanReader.format(
+                Duration.ofSeconds(Duration.between(started, clock.instant()).toSeconds() + 1)) + ")";
+        view.event(msg);
+        return new Outcome(true, rampId, msg, last);
+    }
+
+    private Optional<Outcome> apply(int i, RampPlan.Step step) {
+        if (step instanceof RampPlan.Weight w) {
+            admin.setWeight(route, w.bps(), "ramp #" + rampId + " step " + (i + 1) + "/" + plan.steps().size());
+            return Optional.empty();
+        }
+        RampPlan.Owner o = (RampPlan.Owner) step;
+        try {
+            long maxLag = plan.gates().maxCdcLag() == null ? 5000 : plan.gates().maxCdcLag().toMillis();
+            long maxDlq = dlqBaseline + (plan.gates().maxDlqGrowth() == null ? 0 : plan.gates().maxDlqGrowth());
+            cdc.changeOwner(o.table(), o.owner(), "ramp #" + rampId + " step " + (i + 1), maxLag, maxDlq);
+        } catch (RuntimeException e) {
+            GateResult g = new GateResult("owner", GateResult.State.FAIL, Double.NaN, Double.NaN, o.owner(), "refused",
+                    oneLine(e.getMessage()));
+            return Optional.of(fail(i, g, List.of(g), 0, 0));
+        }
+        if (!o.owner().equals("legacy")) {
+            movedTables.add(o.table());
+        }
+        gates.newSideAuthoritative(ownerNewBefore(i + 1));
+        return Optional.empty();
+    }
+
+    /** One step's hold: checks every interval until the hold passed, a gate failed, or an abort came. */
+    private final class Hold {
+        private final int index;
+        private final Instant stepStart = clock.instant();
+        private final String targetRoute = route;
+        private ProxyFigures targetBase;
+        private ProxyFigures legacyBase;
+        private Duration held = Duration.ZERO;
+        private boolean paused;
+        private String pausedBy = "";
+        private int checks;
+        /** Per gate, checks it passed in this step: 0 on failure means it failed at its first verdict. */
+        private final java.util.Map<String, Integer> passes = new java.util.HashMap<>();
+
+        Hold(int index) {
+            this.index = index;
+        }
+
+        Outcome run() {
+            List<PromText.Sample> base = PromText.parse(admin.metrics());
+            targetBase = ProxyFigures.of(base, targetRoute, targetBackend);
+            legacyBase = ProxyFigures.of(base, targetRoute, legacyBackend);
+            Instant lastTick = clock.instant();
+            Duration limit = plan.hold().plus(plan.maxWait());
+            while (true) {
+                pace(plan.checkInterval());
+                Instant now = clock.instant();
+                if (!paused) {
+                    held = held.plus(Duration.between(lastTick, now));
+                }
+                lastTick = now;
+                Optional<Outcome> stop = control();
+                if (stop.isPresent()) {
+                    return stop.get();
+                }
+                List<PromText.Sample> samples = PromText.parse(admin.metrics());
+                ProxyFigures target = ProxyFigures.of(samples, targetRoute, targetBackend).minus(targetBase);
+                ProxyFigures legacy = ProxyFigures.of(samples, targetRoute, legacyBackend).minus(legacyBase);
+                boolean due = !paused && held.compareTo(plan.hold()) >= 0;
+                List<GateResult> results = gates.evaluate(target, legacy, stepStart, now, due);
+                checks++;
+                results.stream().filter(g -> g.state() == GateResult.State.PASS).forEach(g -> passes.merge(g.gate(), 1, Integer::sum));
+                Optional<GateResult> failed = results.stream().filter(g -> g.state() == GateResult.State.FAIL).findFirst();
+                if (failed.isPresent()) {
+                    return fail(index, failed.get(), results, checks, passes.getOrDefault(failed.get().gate(), 0));
+                }
+                boolean allPass = results.stream().allMatch(g -> g.state() == GateResult.State.PASS);
+                view.progress(line(target, legacy, results));
+                if (due && allPass) {
+                    return new Outcome(true, rampId, "step passed", results);
+                }
+                if (!paused && held.compareTo(limit) >= 0) {
+                    GateResult waiting = results.stream().filter(g -> g.state() == GateResult.State.WAIT).findFirst()
+                            .orElseThrow();
+                    GateResult timedOut = new GateResult(waiting.gate(), GateResult.State.FAIL, Double.NaN, Double.NaN,
+                            "no verdict", waiting.boundText(), "still waiting after " + PlanReader.format(limit) + ": "
+                            + waiting.note());
+                    return fail(index, timedOut, results, checks, passes.getOrDefault(timedOut.gate(), 0));
+                }
+            }
+        }
+
+        /** Obeys pause/resume/abort entries and notices weight changes made outside the ramp. */
+        private Optional<Outcome> control() {
+            JsonNode entries = admin.audit(route, lastSeq, 1000).path("entries");
+            for (JsonNode e : entries) {
+                lastSeq = Math.max(lastSeq, e.path("seq").asLong());
+                if (e.path("details").path("rampId").asLong() != rampId) {
+                    continue;
+                }
+                String who = e.path("actor").asText() + (e.path("reason").asText().isEmpty() ? "" : ": " + e.path("reason").asText());
+                switch (e.path("action").asText()) {
+                    case "ramp-pause" -> {
+                        paused = true;
+                        pausedBy = who;
+                        view.event("paused by " + who + " (gates still checked; 'strangler ramp resume " + route + "' continues)");
+                    }
+                    case "ramp-resume" -> {
+                        if (paused) {
+                            view.event("resumed by " + who);
+                        }
+                        paused = false;
+                    }
+                    case "ramp-abort" -> {
+                        rollbackIfNeeded("ramp #" + rampId + " aborted by " + who);
+                        String msg = "ramp #" + rampId + " of " + route + " aborted by " + who + " at step " + (index + 1) + "/"
+                                + plan.steps().size() + "; route at 0%";
+                        view.event(msg);
+                        return Optional.of(new Outcome(false, rampId, msg, List.of()));
+                    }
+                    default -> {
+                        // ramp-step and the like are our own entries
+                    }
+                }
+            }
+            int expected = plan.weightAt(index);
+            int now = admin.route(route).path("weightBps").asInt();
+            if (now != expected) {
+                String msg = "ramp #" + rampId + " of " + route + " stopped: its weight changed outside the ramp to "
+                        + Weights.format(now) + " (expected " + Weights.format(expected) + "; see 'strangler audit --route "
+                        + route + "')";
+                ObjectNode d = base().put("step", index).put("weightBps", now).put("expectedWeightBps", expected);
+                appendControl("ramp-abort", "weight changed outside the ramp", d);
+                view.event(msg);
+                return Optional.of(new Outcome(false, rampId, msg, List.of()));
+            }
+            return Optional.empty();
+        }
+
+        private String line(ProxyFigures target, ProxyFigures legacy, List<GateResult> results) {
+            Duration left = plan.hold().minus(held);
+            StringBuilder b = new StringBuilder();
+            b.append("[").append(index + 1).append('/').append(plan.steps().size()).append(' ')
+                    .append(Weights.format(plan.weightAt(index))).append("] ");
+            if (paused) {
+                b.append("PAUSED by ").append(pausedBy);
+            } else if (left.isNegative() || left.isZero()) {
+                b.append("hold done");
+            } else {
+                b.append(clockText(left)).append(" left");
+            }
+            b.append(" | requests target ").append((long) target.requests()).append(" legacy ").append((long) legacy.requests());
+            results.forEach(g -> b.append(" | ").append(g.text()));
+            return b.toString();
+        }
+    }
+
+    private Outcome fail(int index, GateResult gate, List<GateResult> results, int checks, int passedBefore) {
+        rollbackIfNeeded("ramp #" + rampId + ": gate " + gate.gate() + " failed");
+        ObjectNode d = base().put("step", index).put("gate", gate.gate()).put("checks", checks)
+                .put("passedBefore", passedBefore);
+        if (!Double.isNaN(gate.value())) {
+            d.put("value", gate.value());
+        }
+        if (!Double.isNaN(gate.bound())) {
+            d.put("bound", gate.bound());
+        }
+        d.put("valueText", gate.valueText()).put("boundText", gate.boundText()).put("note", gate.note());
+        d.set("gates", gatesJson(results));
+        String msg = "ramp #" + rampId + " of " + route + " rolled back to 0% at step " + (index + 1) + "/" + plan.steps().size()
+                + " (" + plan.steps().get(index).text() + "): gate " + gate.gate() + " " + gate.valueText() + " > bound "
+                + gate.boundText() + " (" + gate.note() + ")";
+        appendControl("ramp-gate-failed", "gate " + gate.gate() + " " + gate.valueText() + " > " + gate.boundText(), d);
+        view.event(msg);
+        return new Outcome(false, rampId, msg, results);
+    }
+
+    /** Route to 0 at once (if not already), then write ownership back for tables this ramp moved. */
+    private void rollbackIfNeeded(String reason) {
+        if (admin.route(route).path("weightBps").asInt() > 0) {
+            admin.rollback(route, reason, false);
+        }
+        for (String table : movedTables) {
+            try {
+                cdc.handBack(table, reason);
+                view.event("write ownership of " + table + " handed back: both sides sync again");
+            } catch (RuntimeException e) {
+                view.event("could not hand back write ownership of " + table + " (" + oneLine(e.getMessage())
+                        + "): run 'strangler cdc owner " + table + " both --reason \"…\"'");
+            }
+        }
+        movedTables.clear();
+    }
+
+    private boolean ownerNewBefore(int index) {
+        boolean newSide = false;
+        for (int i = 0; i < index && i < plan.steps().size(); i++) {
+            if (plan.steps().get(i) instanceof RampPlan.Owner o && plan.gates().verifyTables().contains(o.table())) {
+                newSide = o.owner().equals("new");
+            }
+        }
+        return newSide;
+    }
+
+    private void appendControl(String action, String reason, ObjectNode details) {
+        long seq = admin.appendAudit(action, route, reason, details).path("entry").path("seq").asLong();
+        lastSeq = Math.max(lastSeq, seq);
+    }
+
+    private ObjectNode base() {
+        return JsonNodeFactory.instance.objectNode().put("rampId", rampId);
+    }
+
+    private static ObjectNode gatesJson(List<GateResult> results) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        results.forEach(g -> n.set(g.gate(), g.json()));
+        return n;
+    }
+
+    private static int firstWeight(RampPlan plan) {
+        return plan.steps().stream().filter(s -> s instanceof RampPlan.Weight).map(s -> ((RampPlan.Weight) s).bps())
+                .findFirst().orElseThrow();
+    }
+
+    /** Waits one check interval; this paces the checks, it synchronises nothing. */
+    private static void pace(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failure("interrupted during a ramp hold; continue with 'strangler ramp ROUTE --resume'", e);
+        }
+    }
+
+    static String clockText(Duration d) {
+        long s = Math.max(0, (d.toMillis() + 999) / 1000);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").strip();
+    }
+}
