@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.strangler.cli.CliEnvironment;
 import dev.strangler.cli.CliRun;
 import dev.strangler.cli.CliRun.Result;
 import dev.strangler.cli.Main;
@@ -25,7 +26,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -325,6 +328,43 @@ class RampIT {
             assertThat(r.exit()).as(r.toString()).isZero();
             return r.out();
         }
+    }
+
+    @Test
+    void pauseStopsTheHoldClockAndAbortRollsBack() throws Exception {
+        StringWriter out = new StringWriter(); // StringWriter is synchronized: read live while the ramp writes
+        StringWriter err = new StringWriter();
+        AtomicLong exit = new AtomicLong(-1);
+        Thread ramp = new Thread(() -> exit.set(Main.newCommandLine(new CliEnvironment(java.util.Map.of(
+                        "STRANGLER_ADMIN_URL", "http://127.0.0.1:" + proxy.adminPort(), "STRANGLER_TOKEN", TOKEN), dir.resolve("home")))
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args("--steps", "10,100"))), "ramp-it-ramp");
+        ramp.start();
+        await("step 1 at 10%", Duration.ofSeconds(30), () -> weight() == 1000);
+
+        Result pause = cli().run("ramp", "pause", "appointments", "--reason", "checking dashboards");
+        assertThat(pause.exit()).as(pause.toString()).isZero();
+        assertThat(pause.out()).contains("ramp #1 of appointments: pause requested");
+        // Eight paused checks at 500 ms = 4 s, twice the 2 s hold: a running clock would have moved on to 100%.
+        await("eight paused checks", Duration.ofSeconds(60),
+                () -> out.toString().split("PAUSED by oncall: checking dashboards", -1).length > 8);
+        assertThat(weight()).isEqualTo(1000);
+        assertThat(cli().run("ramp", "status", "appointments").out()).contains("ramp #1 of appointments: paused, step 1/2 (10%)");
+
+        Result abort = cli().run("ramp", "abort", "appointments", "--reason", "pager");
+        assertThat(abort.exit()).as(abort.toString()).isZero();
+        assertThat(abort.out()).isEqualTo("ramp #1 of appointments aborted; route at 0% (was 10%)\n");
+        ramp.join(30_000);
+
+        assertThat(exit.get()).isEqualTo(1);
+        assertThat(weight()).isZero();
+        assertThat(err.toString()).contains("ramp #1 of appointments aborted by oncall: pager at step 1/2");
+        assertThat(actions(audit())).containsExactly("ramp-start", "ramp-step", "set-weight", "ramp-pause", "ramp-abort",
+                "rollback");
+        assertThat(cli().run("ramp", "status", "appointments").out()).contains("aborted");
+        Result noRamp = cli().run("ramp", "pause", "appointments");
+        assertThat(noRamp.exit()).isEqualTo(1);
+        assertThat(noRamp.err()).contains("has no unfinished ramp (last ramp: aborted)");
     }
 
     /** Serves {"side":NAME}, or 500 while {@code failing} says so. */
