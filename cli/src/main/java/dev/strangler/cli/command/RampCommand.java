@@ -114,6 +114,10 @@ public final class RampCommand implements Callable<Integer> {
             description = "How often verify runs during a hold; it also runs before a step passes (default: 60s).")
     Duration verifyEvery;
 
+    @Option(names = "--reverse-slot", paramLabel = "NAME",
+            description = "Owner steps also gate on this reverse syncer's slot, as 'cdc owner --reverse-slot'.")
+    String reverseSlot;
+
     @Option(names = "--no-gate", paramLabel = "GATE", description = "Turn a gate off: errorRatio, p99, mismatch, cdcLag,"
             + " dlqGrowth, verify (repeatable).")
     List<String> noGate;
@@ -201,7 +205,7 @@ public final class RampCommand implements Callable<Integer> {
         }
         boolean needsMapping = plan.movesOwnership() || !plan.gates().verifyTables().isEmpty();
         CdcAccess access = new CdcAccess(cdcOptions.legacyDb(), cdcOptions.newDb(), needsMapping ? cdcOptions.mapping() : null,
-                cdcOptions.slot, CliEnvironment.of(spec).get("USER").orElse("unknown"));
+                cdcOptions.slot, reverseSlot, CliEnvironment.of(spec).get("USER").orElse("unknown"));
         for (RampPlan.Step s : plan.steps()) {
             if (s instanceof RampPlan.Owner o && !access.knowsTable(o.table())) {
                 throw CliException.usage("step " + o.text() + ": '" + o.table() + "' is not a new table of mapping "

@@ -18,9 +18,12 @@ import java.util.List;
  * @param newDb    JDBC URL of the new service's database (forward target, ownership table)
  * @param mapping  the service mapping, or null when no step or gate needs it
  * @param slot     the forward syncer's slot
+ * @param reverseSlot the reverse syncer's slot (in the legacy database), also gating ownership
+ *                 moves as {@code cdc owner --reverse-slot} does; null for none
  * @param actor    recorded as the ownership change's actor
  */
-public record CdcAccess(String legacyDb, String newDb, ServiceMapping mapping, String slot, String actor) {
+public record CdcAccess(String legacyDb, String newDb, ServiceMapping mapping, String slot, String reverseSlot,
+                        String actor) {
 
     /** The forward syncer's status, as {@code strangler cdc status} shows it. */
     public CdcStatus status() {
@@ -28,8 +31,8 @@ public record CdcAccess(String legacyDb, String newDb, ServiceMapping mapping, S
     }
 
     /**
-     * {@code cdc verify} on {@code tables} only. {@code authority} FORWARD: legacy is right and
-     * the new side is checked; REVERSE after ownership moved to the new service.
+     * {@code cdc verify} on {@code tables} only. {@code authority} FORWARD: legacy rows mapped to
+     * the new side are compared with the new side's; REVERSE the other way round.
      */
     public Verifier.Report verify(List<String> tables, Direction authority) {
         List<TableMapping> only = mapping.tables().stream()
@@ -40,13 +43,14 @@ public record CdcAccess(String legacyDb, String newDb, ServiceMapping mapping, S
     }
 
     /**
-     * {@code strangler cdc owner TABLE OWNER}: refused (CdcSyncException) while the forward syncer
-     * lags more than {@code maxLagMs} or holds more than {@code maxDlq} dead letters. Returns the
+     * {@code strangler cdc owner TABLE OWNER}: refused (CdcSyncException) while a syncer (forward,
+     * and reverse when given) lags more than {@code maxLagMs} or holds more than {@code maxDlq} dead letters. Returns the
      * previous owner.
      */
     public Ownership.Owner changeOwner(String table, String owner, String reason, long maxLagMs, long maxDlq) {
-        return Ownership.change(newDb, table, Ownership.Owner.parse(owner), actor, reason,
-                List.of(new Ownership.SlotRef(newDb, slot)), maxLagMs, maxDlq);
+        List<Ownership.SlotRef> gates = reverseSlot == null ? List.of(new Ownership.SlotRef(newDb, slot))
+                : List.of(new Ownership.SlotRef(newDb, slot), new Ownership.SlotRef(legacyDb, reverseSlot));
+        return Ownership.change(newDb, table, Ownership.Owner.parse(owner), actor, reason, gates, maxLagMs, maxDlq);
     }
 
     /** Hands a table back without gates (a rollback must not wait for lag to drop). */

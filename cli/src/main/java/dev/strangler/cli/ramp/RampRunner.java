@@ -48,6 +48,7 @@ public final class RampRunner {
     private String legacyBackend;
     private String targetBackend;
     private final List<String> movedTables = new ArrayList<>();
+    private int currentStep;
 
     /** How a ramp ended. */
     public record Outcome(boolean completed, long rampId, String message, List<GateResult> lastGates) {
@@ -89,7 +90,12 @@ public final class RampRunner {
                     + ": roll it back first, or start with --steps above it");
         }
         this.plan = plan;
-        dlqBaseline = plan.gates().needsCdc() ? cdc.status().dlqSize() : 0;
+        try {
+            dlqBaseline = plan.gates().needsCdc() ? cdc.status().dlqSize() : 0;
+        } catch (RuntimeException e) {
+            throw CliException.failure("cannot read CDC status for the ramp's gates (" + oneLine(e.getMessage())
+                    + "): check --legacy-db, --new-db and --slot, or start without the CDC gates", e);
+        }
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.set("plan", plan.toJson());
         details.put("dlqBaseline", dlqBaseline);
@@ -99,7 +105,7 @@ public final class RampRunner {
         view.event("ramp #" + rampId + " of " + route + ": " + plan.stepsText() + ", hold " + PlanReader.format(plan.hold())
                 + " each, gates every " + PlanReader.format(plan.checkInterval()));
         gates = new GateCheck(plan.gates(), route, diffs, cdc, LegacyReference.NONE, dlqBaseline);
-        return run(0, null);
+        return runResumable(0);
     }
 
     /** Continues the route's unfinished ramp from its last step (which holds again in full). */
@@ -121,13 +127,26 @@ public final class RampRunner {
         LegacyReference ref = state.lastStep() == null ? LegacyReference.NONE
                 : LegacyReference.fromJson(state.lastStep().path("details").path("legacyRef"));
         gates = new GateCheck(plan.gates(), route, diffs, cdc, ref, dlqBaseline);
-        gates.newSideAuthoritative(ownerNewBefore(from));
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("rampId", rampId).put("step", from)
                 .put("interrupted", true);
         lastSeq = admin.appendAudit("ramp-resume", route, reason, details).path("entry").path("seq").asLong();
         view.event("resuming ramp #" + rampId + " of " + route + " at step " + (from + 1) + "/" + plan.steps().size()
                 + " (" + plan.steps().get(from).text() + "), which holds again in full" + (state.paused() ? "; it was paused: resumed" : ""));
-        return run(from, null);
+        return runResumable(from);
+    }
+
+    /**
+     * Runs from step {@code from}; when the proxy or a source stops answering mid-ramp, says where
+     * the ramp stopped and how to continue (the route keeps its weight: nobody can change it now).
+     */
+    private Outcome runResumable(int from) {
+        try {
+            return run(from, null);
+        } catch (CliException e) {
+            throw CliException.failure("ramp #" + rampId + " of " + route + " interrupted at step " + (currentStep + 1) + "/"
+                    + plan.steps().size() + " (" + e.getMessage() + "); the route keeps its weight: continue with"
+                    + " 'strangler ramp " + route + " --resume' or roll back with 'strangler ramp abort " + route + "'", e);
+        }
     }
 
     private Outcome run(int from, List<GateResult> previous) {
@@ -137,6 +156,7 @@ public final class RampRunner {
         Instant started = clock.instant();
         List<GateResult> last = previous == null ? List.of() : previous;
         for (int i = from; i < plan.steps().size(); i++) {
+            currentStep = i;
             RampPlan.Step step = plan.steps().get(i);
             ObjectNode details = base().put("step", i).put("of", plan.steps().size()).put("text", step.text())
                     .put("weightBps", plan.weightAt(i));
@@ -184,7 +204,6 @@ public final class RampRunner {
         if (!o.owner().equals("legacy")) {
             movedTables.add(o.table());
         }
-        gates.newSideAuthoritative(ownerNewBefore(i + 1));
         return Optional.empty();
     }
 
@@ -207,9 +226,15 @@ public final class RampRunner {
         }
 
         Outcome run() {
-            List<PromText.Sample> base = PromText.parse(admin.metrics());
-            targetBase = ProxyFigures.of(base, targetRoute, targetBackend);
-            legacyBase = ProxyFigures.of(base, targetRoute, legacyBackend);
+            try {
+                List<PromText.Sample> base = PromText.parse(admin.metrics());
+                targetBase = ProxyFigures.of(base, targetRoute, targetBackend);
+                legacyBase = ProxyFigures.of(base, targetRoute, legacyBackend);
+            } catch (IllegalArgumentException e) {
+                GateResult g = new GateResult("metrics", GateResult.State.FAIL, Double.NaN, Double.NaN, "unreadable",
+                        "readable", "cannot read the proxy's /metrics: " + oneLine(e.getMessage()));
+                return fail(index, g, List.of(g), 0, 0);
+            }
             Instant lastTick = clock.instant();
             Duration limit = plan.hold().plus(plan.maxWait());
             while (true) {
@@ -223,11 +248,20 @@ public final class RampRunner {
                 if (stop.isPresent()) {
                     return stop.get();
                 }
-                List<PromText.Sample> samples = PromText.parse(admin.metrics());
-                ProxyFigures target = ProxyFigures.of(samples, targetRoute, targetBackend).minus(targetBase);
-                ProxyFigures legacy = ProxyFigures.of(samples, targetRoute, legacyBackend).minus(legacyBase);
                 boolean due = !paused && held.compareTo(plan.hold()) >= 0;
-                List<GateResult> results = gates.evaluate(target, legacy, stepStart, now, due);
+                ProxyFigures target = new ProxyFigures(0, 0, new java.util.TreeMap<>());
+                ProxyFigures legacy = target;
+                List<GateResult> results;
+                try {
+                    List<PromText.Sample> samples = PromText.parse(admin.metrics());
+                    target = ProxyFigures.of(samples, targetRoute, targetBackend).minus(targetBase);
+                    legacy = ProxyFigures.of(samples, targetRoute, legacyBackend).minus(legacyBase);
+                    results = gates.evaluate(target, legacy, stepStart, now, due);
+                } catch (IllegalArgumentException e) {
+                    // A misread is no verdict: wait (and fail after the hold plus max wait), never pass.
+                    results = List.of(GateResult.waiting("metrics", "readable", "cannot read the proxy's /metrics: "
+                            + oneLine(e.getMessage())));
+                }
                 checks++;
                 results.stream().filter(g -> g.state() == GateResult.State.PASS).forEach(g -> passes.merge(g.gate(), 1, Integer::sum));
                 Optional<GateResult> failed = results.stream().filter(g -> g.state() == GateResult.State.FAIL).findFirst();
@@ -352,16 +386,6 @@ public final class RampRunner {
         movedTables.clear();
     }
 
-    private boolean ownerNewBefore(int index) {
-        boolean newSide = false;
-        for (int i = 0; i < index && i < plan.steps().size(); i++) {
-            if (plan.steps().get(i) instanceof RampPlan.Owner o && plan.gates().verifyTables().contains(o.table())) {
-                newSide = o.owner().equals("new");
-            }
-        }
-        return newSide;
-    }
-
     private void appendControl(String action, String reason, ObjectNode details) {
         long seq = admin.appendAudit(action, route, reason, details).path("entry").path("seq").asLong();
         lastSeq = Math.max(lastSeq, seq);
@@ -388,7 +412,7 @@ public final class RampRunner {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CliException.failure("interrupted during a ramp hold; continue with 'strangler ramp ROUTE --resume'", e);
+            throw CliException.failure("interrupted during a ramp hold", e);
         }
     }
 
