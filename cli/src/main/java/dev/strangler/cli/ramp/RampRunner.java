@@ -67,6 +67,51 @@ public final class RampRunner {
         this.clock = clock;
     }
 
+    AdminClient admin() {
+        return admin;
+    }
+
+    String route() {
+        return route;
+    }
+
+    RampPlan plan() {
+        return plan;
+    }
+
+    long rampId() {
+        return rampId;
+    }
+
+    GateCheck gates() {
+        return gates;
+    }
+
+    LiveView view() {
+        return view;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    String targetBackend() {
+        return targetBackend;
+    }
+
+    String legacyBackend() {
+        return legacyBackend;
+    }
+
+    /** Highest audit seq seen: control entries are polled after it. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    void seen(long seq) {
+        lastSeq = Math.max(lastSeq, seq);
+    }
+
     /** The route's latest ramp, from its audit entries. */
     public static RampState state(AdminClient admin, String route) {
         return RampState.of(admin.audit(route, 0, 10_000).path("entries"));
@@ -169,8 +214,7 @@ public final class RampRunner {
             }
             view.event("step " + (i + 1) + "/" + plan.steps().size() + ": " + step.text() + " (" + route + " at "
                     + Weights.format(plan.weightAt(i)) + "), holding " + PlanReader.format(plan.hold()));
-            Hold hold = new Hold(i);
-            Outcome o = hold.run();
+            Outcome o = new StepHold(this, i).run();
             if (!o.completed()) {
                 return o;
             }
@@ -207,149 +251,7 @@ public final class RampRunner {
         return Optional.empty();
     }
 
-    /** One step's hold: checks every interval until the hold passed, a gate failed, or an abort came. */
-    private final class Hold {
-        private final int index;
-        private final Instant stepStart = clock.instant();
-        private final String targetRoute = route;
-        private ProxyFigures targetBase;
-        private ProxyFigures legacyBase;
-        private Duration held = Duration.ZERO;
-        private boolean paused;
-        private String pausedBy = "";
-        private int checks;
-        /** Per gate, checks it passed in this step: 0 on failure means it failed at its first verdict. */
-        private final java.util.Map<String, Integer> passes = new java.util.HashMap<>();
-
-        Hold(int index) {
-            this.index = index;
-        }
-
-        Outcome run() {
-            try {
-                List<PromText.Sample> base = PromText.parse(admin.metrics());
-                targetBase = ProxyFigures.of(base, targetRoute, targetBackend);
-                legacyBase = ProxyFigures.of(base, targetRoute, legacyBackend);
-            } catch (IllegalArgumentException e) {
-                GateResult g = new GateResult("metrics", GateResult.State.FAIL, Double.NaN, Double.NaN, "unreadable",
-                        "readable", "cannot read the proxy's /metrics: " + oneLine(e.getMessage()));
-                return fail(index, g, List.of(g), 0, 0);
-            }
-            Instant lastTick = clock.instant();
-            Duration limit = plan.hold().plus(plan.maxWait());
-            while (true) {
-                pace(plan.checkInterval());
-                Instant now = clock.instant();
-                if (!paused) {
-                    held = held.plus(Duration.between(lastTick, now));
-                }
-                lastTick = now;
-                Optional<Outcome> stop = control();
-                if (stop.isPresent()) {
-                    return stop.get();
-                }
-                boolean due = !paused && held.compareTo(plan.hold()) >= 0;
-                ProxyFigures target = new ProxyFigures(0, 0, new java.util.TreeMap<>());
-                ProxyFigures legacy = target;
-                List<GateResult> results;
-                try {
-                    List<PromText.Sample> samples = PromText.parse(admin.metrics());
-                    target = ProxyFigures.of(samples, targetRoute, targetBackend).minus(targetBase);
-                    legacy = ProxyFigures.of(samples, targetRoute, legacyBackend).minus(legacyBase);
-                    results = gates.evaluate(target, legacy, stepStart, now, due);
-                } catch (IllegalArgumentException e) {
-                    // A misread is no verdict: wait (and fail after the hold plus max wait), never pass.
-                    results = List.of(GateResult.waiting("metrics", "readable", "cannot read the proxy's /metrics: "
-                            + oneLine(e.getMessage())));
-                }
-                checks++;
-                results.stream().filter(g -> g.state() == GateResult.State.PASS).forEach(g -> passes.merge(g.gate(), 1, Integer::sum));
-                Optional<GateResult> failed = results.stream().filter(g -> g.state() == GateResult.State.FAIL).findFirst();
-                if (failed.isPresent()) {
-                    return fail(index, failed.get(), results, checks, passes.getOrDefault(failed.get().gate(), 0));
-                }
-                boolean allPass = results.stream().allMatch(g -> g.state() == GateResult.State.PASS);
-                view.progress(line(target, legacy, results));
-                if (due && allPass) {
-                    return new Outcome(true, rampId, "step passed", results);
-                }
-                if (!paused && held.compareTo(limit) >= 0) {
-                    GateResult waiting = results.stream().filter(g -> g.state() == GateResult.State.WAIT).findFirst()
-                            .orElseThrow();
-                    GateResult timedOut = new GateResult(waiting.gate(), GateResult.State.FAIL, Double.NaN, Double.NaN,
-                            "no verdict", waiting.boundText(), "still waiting after " + PlanReader.format(limit) + ": "
-                            + waiting.note());
-                    return fail(index, timedOut, results, checks, passes.getOrDefault(timedOut.gate(), 0));
-                }
-            }
-        }
-
-        /** Obeys pause/resume/abort entries and notices weight changes made outside the ramp. */
-        private Optional<Outcome> control() {
-            JsonNode entries = admin.audit(route, lastSeq, 1000).path("entries");
-            for (JsonNode e : entries) {
-                lastSeq = Math.max(lastSeq, e.path("seq").asLong());
-                if (e.path("details").path("rampId").asLong() != rampId) {
-                    continue;
-                }
-                String who = e.path("actor").asText() + (e.path("reason").asText().isEmpty() ? "" : ": " + e.path("reason").asText());
-                switch (e.path("action").asText()) {
-                    case "ramp-pause" -> {
-                        paused = true;
-                        pausedBy = who;
-                        view.event("paused by " + who + " (gates still checked; 'strangler ramp resume " + route + "' continues)");
-                    }
-                    case "ramp-resume" -> {
-                        if (paused) {
-                            view.event("resumed by " + who);
-                        }
-                        paused = false;
-                    }
-                    case "ramp-abort" -> {
-                        rollbackIfNeeded("ramp #" + rampId + " aborted by " + who);
-                        String msg = "ramp #" + rampId + " of " + route + " aborted by " + who + " at step " + (index + 1) + "/"
-                                + plan.steps().size() + "; route at 0%";
-                        view.event(msg);
-                        return Optional.of(new Outcome(false, rampId, msg, List.of()));
-                    }
-                    default -> {
-                        // ramp-step and the like are our own entries
-                    }
-                }
-            }
-            int expected = plan.weightAt(index);
-            int now = admin.route(route).path("weightBps").asInt();
-            if (now != expected) {
-                String msg = "ramp #" + rampId + " of " + route + " stopped: its weight changed outside the ramp to "
-                        + Weights.format(now) + " (expected " + Weights.format(expected) + "; see 'strangler audit --route "
-                        + route + "')";
-                ObjectNode d = base().put("step", index).put("weightBps", now).put("expectedWeightBps", expected);
-                appendControl("ramp-abort", "weight changed outside the ramp", d);
-                view.event(msg);
-                return Optional.of(new Outcome(false, rampId, msg, List.of()));
-            }
-            return Optional.empty();
-        }
-
-        private String line(ProxyFigures target, ProxyFigures legacy, List<GateResult> results) {
-            Duration left = plan.hold().minus(held);
-            StringBuilder b = new StringBuilder();
-            b.append("[").append(index + 1).append('/').append(plan.steps().size()).append(' ')
-                    .append(Weights.format(plan.weightAt(index))).append("] ");
-            if (paused) {
-                b.append("PAUSED by ").append(pausedBy);
-            } else if (left.isNegative() || left.isZero()) {
-                b.append("hold done");
-            } else {
-                b.append(clockText(left)).append(" left");
-            }
-            b.append(" | requests target ").append((long) target.requests()).append(" legacy ").append((long) legacy.requests());
-            results.forEach(g -> b.append(" | ").append(g.text()));
-            return b.toString();
-        }
-    }
-
-    private Outcome fail(int index, GateResult gate, List<GateResult> results, int checks, int passedBefore) {
+    Outcome fail(int index, GateResult gate, List<GateResult> results, int checks, int passedBefore) {
         rollbackIfNeeded("ramp #" + rampId + ": gate " + gate.gate() + " failed");
         ObjectNode d = base().put("step", index).put("gate", gate.gate()).put("checks", checks)
                 .put("passedBefore", passedBefore);
@@ -370,7 +272,7 @@ public final class RampRunner {
     }
 
     /** Route to 0 at once (if not already), then write ownership back for tables this ramp moved. */
-    private void rollbackIfNeeded(String reason) {
+    void rollbackIfNeeded(String reason) {
         if (admin.route(route).path("weightBps").asInt() > 0) {
             admin.rollback(route, reason, false);
         }
@@ -386,12 +288,12 @@ public final class RampRunner {
         movedTables.clear();
     }
 
-    private void appendControl(String action, String reason, ObjectNode details) {
+    void appendControl(String action, String reason, ObjectNode details) {
         long seq = admin.appendAudit(action, route, reason, details).path("entry").path("seq").asLong();
         lastSeq = Math.max(lastSeq, seq);
     }
 
-    private ObjectNode base() {
+    ObjectNode base() {
         return JsonNodeFactory.instance.objectNode().put("rampId", rampId);
     }
 
@@ -407,7 +309,7 @@ public final class RampRunner {
     }
 
     /** Waits one check interval; this paces the checks, it synchronises nothing. */
-    private static void pace(Duration d) {
+    static void pace(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
@@ -421,7 +323,7 @@ public final class RampRunner {
         return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    private static String oneLine(String s) {
+    static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("[\\r\\n]+", " ").strip();
     }
 }

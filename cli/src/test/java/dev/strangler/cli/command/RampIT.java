@@ -20,6 +20,8 @@ import dev.strangler.shadow.ShadowExchange;
 import dev.strangler.shadow.ShadowResponse;
 import dev.strangler.shadow.ShadowRouteConfig;
 import dev.strangler.shadow.redact.RedactionConfig;
+import dev.strangler.shadow.noise.NoiseRule;
+import dev.strangler.shadow.store.DiffQueries;
 import dev.strangler.shadow.store.DiffStore;
 import dev.strangler.shadow.store.DiffStoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -131,7 +133,7 @@ class RampIT {
         return entries.stream().map(e -> e.path("action").asText()).toList();
     }
 
-    static final String[] SHORT = {"--hold", "2s", "--check-interval", "500ms", "--max-wait", "10s", "--min-requests", "5",
+    static final String[] SHORT = {"--hold", "2s", "--check-interval", "500ms", "--max-wait", "30s", "--min-requests", "5",
             "--p99-floor", "500ms"};
 
     static String[] args(String... more) {
@@ -192,6 +194,9 @@ class RampIT {
                      .redaction(RedactionConfig.builder().hmacKey("ramp-it-key-0123456789").build())
                      .routes(List.of(ShadowRouteConfig.builder("appointments").build())).build();
              Mirror mirror = new Mirror(comparator)) {
+            DiffQueries queries = new DiffQueries(pg.dataSource("diffs"), new NoiseRule(2.0, 0.05));
+            await("the first comparisons in the diff store", Duration.ofSeconds(60),
+                    () -> queries.report("appointments", Instant.now().minusSeconds(3600), 0).comparisons() >= 10);
 
             Result r = cli().run(args("--steps", "10,100", "--diff-db", pg.jdbcUrl("diffs"), "--max-mismatch-ratio", "0.05",
                     "--min-comparisons", "10"));
@@ -216,18 +221,24 @@ class RampIT {
     static final class Mirror implements AutoCloseable {
         private final Thread thread;
         private volatile boolean running = true;
+        private volatile RuntimeException died;
 
         Mirror(ShadowComparator comparator) {
             thread = new Thread(() -> {
                 long n = 0;
                 while (running) {
                     n++;
-                    comparator.compare(ShadowExchange.builder("appointments").request("GET", "/api/appointments/" + n, "")
+                    try {
+                        comparator.compare(ShadowExchange.builder("appointments").request("GET", "/api/appointments/" + n, "")
                             .requestHeaders(HttpHeaders.builder().add("Accept", "application/json").build())
                             .primary(booking("BOOKED"))
                             .secondPrimary(booking("BOOKED"))
                             .shadow(booking(n % 3 == 0 ? "CANCELLED" : "BOOKED"))
                             .build());
+                    } catch (RuntimeException e) {
+                        died = e; // reported by close(): a dead mirror must not look like a quiet one
+                        return;
+                    }
                     try {
                         Thread.sleep(20); // ~50 comparisons/s, like a modest mirrored rate
                     } catch (InterruptedException e) {
@@ -250,6 +261,9 @@ class RampIT {
             running = false;
             thread.interrupt();
             thread.join(10_000);
+            if (died != null) {
+                throw new AssertionError("the mirror thread died", died);
+            }
         }
     }
 
