@@ -230,11 +230,11 @@ class RampIT {
                     n++;
                     try {
                         comparator.compare(ShadowExchange.builder("appointments").request("GET", "/api/appointments/" + n, "")
-                            .requestHeaders(HttpHeaders.builder().add("Accept", "application/json").build())
-                            .primary(booking("BOOKED"))
-                            .secondPrimary(booking("BOOKED"))
-                            .shadow(booking(n % 3 == 0 ? "CANCELLED" : "BOOKED"))
-                            .build());
+                                .requestHeaders(HttpHeaders.builder().add("Accept", "application/json").build())
+                                .primary(booking("BOOKED"))
+                                .secondPrimary(booking("BOOKED"))
+                                .shadow(booking(n % 3 == 0 ? "CANCELLED" : "BOOKED"))
+                                .build());
                     } catch (RuntimeException e) {
                         died = e; // reported by close(): a dead mirror must not look like a quiet one
                         return;
