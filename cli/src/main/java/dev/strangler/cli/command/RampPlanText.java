@@ -48,7 +48,8 @@ final class RampPlanText {
         gates.row("dlqGrowth", g.maxDlqGrowth() == null ? "off" : "dead letters added since start > " + g.maxDlqGrowth(),
                 "cdc status");
         gates.row("verify", g.verifyTables().isEmpty() ? "off"
-                : "rows of " + String.join(",", g.verifyTables()) + " differ in two runs in a row (every "
+                : "a row of " + String.join(",", g.verifyTables()) + " differs for longer than "
+                + d(g.maxCdcLag() != null ? g.maxCdcLag() : java.time.Duration.ofSeconds(5)) + " (checked every "
                 + d(g.verifyEvery()) + ")", "cdc verify");
         gates.print(out);
         out.flush();

@@ -8,9 +8,9 @@ import dev.strangler.shadow.store.RouteReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Evaluates a plan's gates for one step window. Not thread-safe: one ramp, one thread.
@@ -31,7 +31,8 @@ final class GateCheck {
     private final long dlqBaseline;
     private Instant lastVerify = Instant.MIN;
     private GateResult lastVerifyResult;
-    private Set<String> previouslyDiffering = Set.of();
+    /** Differing rows (table, key, kind) → when a verify run first saw them differ, continuously since. */
+    private Map<String, Instant> differingSince = new HashMap<>();
 
     GateCheck(RampPlan.Gates gates, String route, DiffQueries diffs, CdcAccess cdc, LegacyReference legacyRef,
               long dlqBaseline) {
@@ -84,7 +85,7 @@ final class GateCheck {
             if (forceVerify || lastVerifyResult == null
                     || Duration.between(lastVerify, now).compareTo(gates.verifyEvery()) >= 0) {
                 lastVerify = now;
-                lastVerifyResult = verify();
+                lastVerifyResult = verify(now);
             }
             out.add(lastVerifyResult);
         }
@@ -136,10 +137,12 @@ final class GateCheck {
     }
 
     /**
-     * Verify flags a row only when it differs in two runs in a row: a row written a moment ago
-     * and not yet applied (CDC lag) differs once and then heals; a real divergence stays.
+     * Verify fails only on a row that has differed in every run for longer than the settle time
+     * (the CDC lag bound, else 5 s): under live writes a run nearly always catches a row written a
+     * moment ago and not yet applied on the other side; that row heals by the next run. Rows that
+     * differ for less than the settle time pass, and are named in the note.
      */
-    private GateResult verify() {
+    private GateResult verify(Instant now) {
         Verifier.Report r;
         try {
             // Always legacy → new through the mapping: the gate asks whether both sides agree, whoever
@@ -150,18 +153,23 @@ final class GateCheck {
         } catch (RuntimeException e) {
             return GateResult.waiting("verify", "0", "verify failed: " + oneLine(e.getMessage()));
         }
-        Set<String> now = new HashSet<>();
-        r.mismatches().forEach(m -> now.add(m.table() + m.key() + m.kind()));
-        Set<String> persisting = new HashSet<>(now);
-        persisting.retainAll(previouslyDiffering);
-        previouslyDiffering = now;
-        String note = r.rowsCompared() + " rows compared, " + now.size() + " differ now";
-        if (!now.isEmpty() && persisting.isEmpty()) {
-            return GateResult.waiting("verify", "0", note + " (re-checking: may be CDC lag)");
+        Duration settle = gates.maxCdcLag() != null ? gates.maxCdcLag() : Duration.ofSeconds(5);
+        Map<String, Instant> since = new HashMap<>();
+        String example = null;
+        long persisting = 0;
+        for (Verifier.Mismatch m : r.mismatches()) {
+            String key = m.table() + m.key() + m.kind();
+            Instant first = differingSince.getOrDefault(key, now);
+            since.put(key, first);
+            if (Duration.between(first, now).compareTo(settle) > 0) {
+                persisting++;
+                example = example != null ? example : m.kind() + " " + m.table();
+            }
         }
-        return verdict("verify", persisting.size(), 0, String.valueOf(persisting.size()), "0",
-                note + ", " + persisting.size() + " in two runs in a row" + (r.mismatches().isEmpty() ? ""
-                        : " e.g. " + r.mismatches().get(0).kind() + " " + r.mismatches().get(0).table()));
+        differingSince = since;
+        String note = r.rowsCompared() + " rows compared, " + since.size() + " differ now, " + persisting
+                + " for longer than " + settle.toMillis() + "ms" + (example == null ? "" : ", e.g. " + example);
+        return verdict("verify", persisting, 0, String.valueOf(persisting), "0", note);
     }
 
     private static GateResult verdict(String gate, double value, double bound, String valueText, String boundText, String note) {

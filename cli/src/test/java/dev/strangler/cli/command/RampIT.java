@@ -203,7 +203,8 @@ class RampIT {
 
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(weight()).isZero();
-            assertThat(r.err()).contains("at step 1/2 (10%): gate mismatch ").contains("top field /status");
+            assertThat(r.err()).as("diff store now: %s", queries.report("appointments", Instant.now().minusSeconds(3600), 3))
+                    .contains("at step 1/2 (10%): gate mismatch ").contains("top field /status");
             JsonNode failed = audit().get(audit().size() - 1);
             assertThat(failed.path("action").asText()).isEqualTo("ramp-gate-failed");
             assertThat(failed.path("details").path("gate").asText()).isEqualTo("mismatch");
