@@ -164,6 +164,34 @@ public final class AdminClient {
     }
 
     private JsonNode send(String method, String path, JsonNode body, boolean absentOn404) {
+        HttpResponse<String> response = exchange(method, path, body);
+        String call = method + " " + path;
+        JsonNode json = parse(response.body());
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (json == null) {
+                throw CliException.failure("the admin API at " + settings.baseUri() + " answered " + call
+                        + " with something other than JSON: is --admin (" + settings.adminSource()
+                        + ") pointing at the proxy's admin port?");
+            }
+            return json;
+        }
+        if (status == 404 && absentOn404) {
+            return null;
+        }
+        throw AdminErrors.of(status, json, call, settings);
+    }
+
+    /** {@code GET /metrics}: the proxy's Prometheus text (docs/proxy.md, Observe). */
+    public String metrics() {
+        HttpResponse<String> response = exchange("GET", "/metrics", null);
+        if (response.statusCode() != 200) {
+            throw AdminErrors.of(response.statusCode(), parse(response.body()), "GET /metrics", settings);
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> exchange(String method, String path, JsonNode body) {
         URI uri = URI.create(settings.baseUri() + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(settings.timeout())
@@ -197,20 +225,7 @@ public final class AdminClient {
             throw CliException.failure("interrupted while waiting for " + call, e);
         }
         traceLine("< " + response.statusCode() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)");
-        JsonNode json = parse(response.body());
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            if (json == null) {
-                throw CliException.failure("the admin API at " + settings.baseUri() + " answered " + call
-                        + " with something other than JSON: is --admin (" + settings.adminSource()
-                        + ") pointing at the proxy's admin port?");
-            }
-            return json;
-        }
-        if (status == 404 && absentOn404) {
-            return null;
-        }
-        throw AdminErrors.of(status, json, call, settings);
+        return response;
     }
 
     private static JsonNode parse(String body) {

@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
                 dev.strangler.cli.command.DemoCommand.class,
                 dev.strangler.cli.command.SampleCommand.class,
                 dev.strangler.cli.command.CdcCommand.class,
+                dev.strangler.cli.command.RampCommand.class,
         })
 public final class Main {
 

@@ -166,7 +166,10 @@ public final class DiffQueries {
     }
 
     private static Instant floor(Instant since) {
-        return since.minusMillis(since.toEpochMilli() % 60_000);
+        // From epoch millis, so sub-millisecond digits of Instant.now() cannot push the floor past
+        // the bucket start (which would drop the current bucket from every "since now-ish" query).
+        long ms = since.toEpochMilli();
+        return Instant.ofEpochMilli(ms - Math.floorMod(ms, 60_000L));
     }
 
     private <T> T readJson(String text, TypeReference<T> type) throws SQLException {
