@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strangler.proxy.admin.AuditEntry;
+import dev.strangler.proxy.backend.ResilienceConfig;
 import dev.strangler.proxy.guard.GuardConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -31,6 +32,10 @@ class GuardIT {
         target = TestBackend.start("appointments");
         proxy = ProxyServer.start(Fixture.config(state, legacy.port(), target.port(), 10_000)
                 .guard("appointments", new GuardConfig(Duration.ofSeconds(60), 20, 0.2, Duration.ofMillis(400)))
+                // The guard alone is under test: the target's circuit breaker would otherwise open on the
+                // injected errors and keep the re-armed route on the monolith for openFor (10 s).
+                .backend(new BackendConfig("appointments", new HostPort("127.0.0.1", target.port()))
+                        .withResilience(withoutCircuitBreaker(ResilienceConfig.DEFAULTS)))
                 .build(), meters, Clock.systemUTC());
     }
 
@@ -39,6 +44,12 @@ class GuardIT {
         proxy.close();
         legacy.close();
         target.close();
+    }
+
+    private static ResilienceConfig withoutCircuitBreaker(ResilienceConfig r) {
+        return new ResilienceConfig(r.failureRateThreshold(), r.slidingWindow(), r.minimumCalls(), r.openFor(),
+                r.halfOpenCalls(), r.maxConcurrent(), r.connectTimeout(), r.firstByteTimeout(), r.totalTimeout(),
+                r.replayBufferBytes(), false);
     }
 
     private int send(String path, int n) throws Exception {
@@ -139,7 +150,9 @@ class GuardIT {
         }
         java.util.concurrent.CompletableFuture.allOf(answers.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        Await.await(Duration.ofSeconds(15), () -> !autoRollbackEntries().isEmpty()); // table swap, then audit
+        // The store commits the audit entry, then the table is swapped in: wait for both.
+        Await.await(Duration.ofSeconds(15), () -> !autoRollbackEntries().isEmpty()
+                && proxy.routes().route("appointments").orElseThrow().weightBps() == 0);
         assertThat(proxy.routes().route("appointments").orElseThrow().weightBps()).isZero();
         assertThat(autoRollbackEntries()).singleElement().satisfies(e ->
                 assertThat(e.reason()).contains("p99 > 400 ms").contains("error ratio ok 0.0000"));
