@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,8 +50,10 @@ class ProxySigtermIT {
     void sigtermDrainsAndExitsZero() throws Exception {
         backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         backend.setExecutor(Executors.newFixedThreadPool(4));
+        CountDownLatch slowArrived = new CountDownLatch(1);
         backend.createContext("/", ex -> {
             if (ex.getRequestURI().getPath().equals("/slow")) {
+                slowArrived.countDown();
                 try {
                     Thread.sleep(2_000); // the slow request the drain must let finish
                 } catch (InterruptedException e) {
@@ -99,7 +102,7 @@ class ProxySigtermIT {
         CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/slow")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(300); // let the slow request reach the backend (it then takes 2 s)
+        assertThat(slowArrived.await(30, TimeUnit.SECONDS)).as("slow request reached the backend").isTrue();
 
         process.destroy(); // SIGTERM
 

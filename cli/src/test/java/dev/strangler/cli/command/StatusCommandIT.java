@@ -121,7 +121,7 @@ class StatusCommandIT {
                 "--slot", "never_ran");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("appointments  monolith  appointments  25%")
-                .contains("circuits: n/a")
+                .contains("BACKEND", "CIRCUIT").containsPattern("appointments +closed +1 +1")
                 .contains("recent audit entries:", "set-weight", "ramp step 3")
                 .contains("appointments: 4 compared, 75.00% match")
                 .contains("cdc never_ran (forward): NO_SLOT");
@@ -159,7 +159,9 @@ class StatusCommandIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.path("proxy").path("routes").path("routes").get(0).path("weightBps").asInt()).isEqualTo(2500);
-        assertThat(doc.path("proxy").path("backends").isNull()).isTrue();
+        JsonNode backends = doc.path("proxy").path("backends").path("backends");
+        assertThat(backends.isArray()).as("circuits from GET /api/backends").isTrue();
+        assertThat(backends.findValuesAsText("circuit")).contains("closed");
         assertThat(doc.path("proxy").path("audit").size()).isPositive();
         assertThat(doc.path("shadow").path("routes").get(0).path("comparisons").asInt()).isEqualTo(4);
         assertThat(doc.path("cdc").path("configured").asBoolean()).isFalse();
