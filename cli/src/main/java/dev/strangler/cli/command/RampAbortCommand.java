@@ -6,8 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code strangler ramp abort ROUTE}: ends the ramp and rolls the route back to 0% now. */
@@ -19,22 +17,21 @@ import picocli.CommandLine.Spec;
 public final class RampAbortCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "ROUTE", description = "Route id.")
-    String route;
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit log.")
-    String reason;
+    @Mixin
+    RampTargetOptions target;
     @Mixin
     AdminOptions admin;
 
     @Override
     public Integer call() {
         var client = admin.client();
-        RampState s = RampControl.append(client, route, "ramp-abort", reason);
-        int before = client.route(route).path("weightBps").asInt();
+        RampState s = RampControl.append(client, target.route, "ramp-abort", target.reason);
+        int before = client.route(target.route).path("weightBps").asInt();
         if (before > 0) {
-            client.rollback(route, "ramp #" + s.rampId() + " aborted" + (reason == null ? "" : ": " + reason), false);
+            client.rollback(target.route, "ramp #" + s.rampId() + " aborted"
+                    + (target.reason == null ? "" : ": " + target.reason), false);
         }
-        spec.commandLine().getOut().println("ramp #" + s.rampId() + " of " + route + " aborted; route at 0%"
+        spec.commandLine().getOut().println("ramp #" + s.rampId() + " of " + target.route + " aborted; route at 0%"
                 + (before > 0 ? " (was " + dev.strangler.cli.Weights.format(before) + ")" : ""));
         spec.commandLine().getOut().flush();
         return 0;

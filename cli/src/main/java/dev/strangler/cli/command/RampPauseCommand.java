@@ -6,8 +6,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code strangler ramp pause ROUTE}: writes {@code ramp-pause}; the running ramp obeys at its next check. */
@@ -17,17 +15,15 @@ import picocli.CommandLine.Spec;
 public final class RampPauseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "ROUTE", description = "Route id.")
-    String route;
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the audit log.")
-    String reason;
+    @Mixin
+    RampTargetOptions target;
     @Mixin
     AdminOptions admin;
 
     @Override
     public Integer call() {
-        RampState s = RampControl.append(admin.client(), route, "ramp-pause", reason);
-        spec.commandLine().getOut().println("ramp #" + s.rampId() + " of " + route + ": pause requested (the running ramp"
+        RampState s = RampControl.append(admin.client(), target.route, "ramp-pause", target.reason);
+        spec.commandLine().getOut().println("ramp #" + s.rampId() + " of " + target.route + ": pause requested (the running ramp"
                 + " obeys at its next check)");
         spec.commandLine().getOut().flush();
         return 0;
