@@ -18,6 +18,7 @@
 #   MIRROR_BENCH_JFR=1 bench/mirror.sh       # also profile the mirroring proxy (JFR) and print hot frames
 #   MIRROR_BENCH_BUILD=0 bench/mirror.sh     # reuse cli/target/strangler.jar
 #   MIRROR_BENCH_IO_THREADS=1 bench/mirror.sh  # copies leave from a dedicated mirror thread (mirror.ioThreads)
+#   MIRROR_BENCH_JAR=/tmp/old.jar bench/mirror.sh  # another build (e.g. before a change), not rebuilt
 #
 # Prints per run req/s and p99, medians, and the ratios on/off: throughput (target >= 0.9) and
 # p99 (target <= 1.1), plus the mirror counters (sent, dropped, compared). Stops everything it
@@ -44,7 +45,8 @@ for p in 9001 9002 8090 8091 9920 9921 $pgport; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "mirror.sh: port $p is in use (needs 9001 9002 8090 8091 9920 9921 $pgport)" >&2; exit 1; fi
 done
 
-if [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$root/cli/target/strangler.jar" ]; then
+jar=${MIRROR_BENCH_JAR:-$root/cli/target/strangler.jar}
+if [ -z "${MIRROR_BENCH_JAR:-}" ] && { [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$jar" ]; }; then
   echo "mirror.sh: building (mvn -B -q -o -DskipTests package)" >&2
   (cd "$root" && mvn -B -q -o -DskipTests package)
 fi
@@ -113,14 +115,14 @@ if [ "${MIRROR_BENCH_JFR:-0}" = 1 ]; then
   jfr=("-XX:StartFlightRecording=filename=$work/on.jfr,settings=profile,dumponexit=true")
 fi
 # shellcheck disable=SC2086
-java $java_opts "${jfr[@]}" -jar "$root/cli/target/strangler.jar" proxy --config "$work/on.yaml" >"$work/on.log" 2>&1 &
+java $java_opts "${jfr[@]}" -jar "$jar" proxy --config "$work/on.yaml" >"$work/on.log" 2>&1 &
 on_pid=$!; pids+=($on_pid)
 # shellcheck disable=SC2086
-java $java_opts -jar "$root/cli/target/strangler.jar" proxy --config "$work/off.yaml" >"$work/off.log" 2>&1 &
+java $java_opts -jar "$jar" proxy --config "$work/off.yaml" >"$work/off.log" 2>&1 &
 off_pid=$!; pids+=($off_pid)
 for admin in 9920 9921; do
-  for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null || { echo "mirror.sh: proxy on admin $admin not ready; logs:" >&2; tail -20 "$work"/*.log >&2; exit 1; }
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null || { echo "mirror.sh: proxy on admin $admin not ready; logs:" >&2; tail -n 20 "$work"/*.log >&2; exit 1; }
 done
 curl -fsS -o /dev/null http://127.0.0.1:9001/ || { echo "mirror.sh: backend nginx not answering" >&2; exit 1; }
 
@@ -128,14 +130,37 @@ echo "== warm-up ${warm}s each (JIT), then $reps x ${dur}s per proxy, interleave
 for port in 8090 8091; do
   wrk -t1 -c"$conns" -d"${warm}s" "http://127.0.0.1:$port/" >/dev/null
 done
+# CPU time (user+system, /proc) each process spent during a run, in ms per 1000 client requests: shows
+# where the copy's cost lands (proxy, shadow backend nginx, PostgreSQL) independently of how the 2
+# cores were shared. nginx and PostgreSQL include their worker/backend processes.
+hz=$(getconf CLK_TCK)
+nginx_master=${pids[0]}
+pg_master=$(head -1 "$work/pg/postmaster.pid")
+ticks() { # ticks PID... -> summed utime+stime of those alive
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo $t
+}
+family() { echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; }
 : > "$work/runs.txt"
 for rep in $(seq 1 "$reps"); do
   order="on off"; [ $((rep % 2)) = 0 ] && order="off on"
   for which in $order; do
     port=8090; [ "$which" = off ] && port=8091
+    proxy_pid=$on_pid; [ "$which" = off ] && proxy_pid=$off_pid
+    ng=$(family "$nginx_master"); pgf=$(family "$pg_master")
+    # shellcheck disable=SC2086
+    c0=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
     line=$(wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$shared/lib/report.lua" "http://127.0.0.1:$port/" | grep '^WRKRESULT')
-    echo "$which $line" >> "$work/runs.txt"
-    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  load $(cut -d' ' -f1 /proc/loadavg)"
+    # shellcheck disable=SC2086
+    c1=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
+    n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+    cpu=$(python3 -c "import sys; hz,n=int(sys.argv[1]),max(1,int(sys.argv[2])); d=[int(b)-int(a) for a,b in zip(sys.argv[3:6],sys.argv[6:9])]; print('cpu_proxy=%.1f cpu_nginx=%.1f cpu_pg=%.1f' % tuple(1000*1000*x/hz/n for x in d))" \
+      "$hz" "$n" "${c0[@]}" "${c1[@]}")
+    echo "$which $line $cpu" >> "$work/runs.txt"
+    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  CPU ms/1000 req: ${cpu//cpu_/}  load $(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 
@@ -145,11 +170,14 @@ runs = {"on": [], "off": []}
 for line in open(sys.argv[1]):
     which, rest = line.split(" ", 1)
     kv = dict(re.findall(r"(\w+)=([0-9.]+)", rest))
-    runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"])))
+    runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"]),
+                        (float(kv["cpu_proxy"]), float(kv["cpu_nginx"]), float(kv["cpu_pg"]))))
 med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), sum(r[2] for r in v)) for k, v in runs.items()}
 for k in ("off", "on"):
     rps = [r[0] for r in runs[k]]
-    print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}")
+    c = [statistics.median(r[3][i] for r in runs[k]) for i in range(3)]
+    print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}"
+          f"  CPU ms per 1000 requests: proxy {c[0]:.0f}, nginx {c[1]:.0f}, postgres {c[2]:.0f}")
 tr = med["on"][0] / med["off"][0]
 pr = med["on"][1] / med["off"][1]
 print(f"== throughput ratio on/off {tr:.2f} (target >= 0.9: {'met' if tr >= 0.9 else 'NOT met'})")

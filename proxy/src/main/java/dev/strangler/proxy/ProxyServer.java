@@ -114,7 +114,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
-        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel(),
+        this.shadow = ShadowWiring.start(config, backends, recordTo, clock, transport.clientChannel(),
                 transport.ioHandlerFactory());
         this.context = new ProxyContext(routes, backends, config.limits(),
                 new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel(), shadow.mirror());
