@@ -42,11 +42,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p><b>Never on the primary path.</b> A request that is not sampled costs one map lookup. A
  * sampled one costs header and body copies (bounded by {@code maxBodyBytes}); the copy is sent
  * after the client's response is written. Each I/O thread has its own share of the concurrency
- * cap and of the waiting queue, its own pool of keep-alive mirror connections and its own timers,
- * so nothing here takes a lock; when both are full the mirror is dropped and counted. By default
- * the copy leaves from the client's own event loop; with {@code mirror.ioThreads > 0} it is handed
- * (one task hand-off) to dedicated mirror threads, which keeps the shadow's HTTP work off the
- * threads that serve clients when there are spare cores. A shadow silent for {@code timeout} counts as a timeout, never as a difference.
+ * cap and of the waiting queue, its own pool of keep-alive mirror connections (per endpoint) and
+ * its own timeout sweep ({@link MirrorClock}), so nothing here takes a lock; when both are full the
+ * mirror is dropped and counted. The endpoint comes from the shadow backend's balancer, as for a
+ * primary request. What the comparator needs (headers in its own form, body arrays) is built on
+ * the comparison worker, not here. By default the copy leaves from the client's own event loop;
+ * with {@code mirror.ioThreads > 0} it is handed (one task hand-off) to dedicated mirror threads,
+ * which keeps the shadow's HTTP work off the threads that serve clients when there are spare cores.
+ * A shadow silent for {@code timeout} counts as a timeout, never as a difference.
  */
 public final class Mirror implements AutoCloseable {
 
