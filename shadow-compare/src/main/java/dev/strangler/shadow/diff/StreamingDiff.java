@@ -16,14 +16,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
  * building trees, as long as their shapes line up (same keys in the same order — what two
  * serialisers of the same model usually produce). It gives exactly the differences
  * {@link JsonDiff} gives, or null when it cannot ("use the trees"): keys in another order or
- * missing on one side, duplicate keys, invalid or empty JSON. Only used without array rules and
+ * missing on one side, duplicate keys, objects of more than 64 keys, invalid or empty JSON. Only used without array rules and
  * without normalisers (both need trees). Thread-safe.
  */
 final class StreamingDiff {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER, StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // trees keep the last duplicate: let them decide
             .build();
 
     /** Thrown (without a stack) when the shapes do not line up: the caller diffs trees instead. */
@@ -118,6 +117,11 @@ final class StreamingDiff {
         }
 
         private void objects() throws IOException, Misaligned {
+            // Duplicate keys: trees keep the last value, a lock-step walk would compare each. Names are
+            // the same on both sides here, so checking one side suffices. A scan of the few names of
+            // an object is far cheaper than Jackson's STRICT_DUPLICATE_DETECTION (a HashSet per object).
+            String[] seen = null;
+            int count = 0;
             while (true) {
                 JsonToken ta = pa.nextToken();
                 JsonToken tb = pb.nextToken();
@@ -131,6 +135,20 @@ final class StreamingDiff {
                 if (!name.equals(pb.currentName())) {
                     throw MISALIGNED; // another order or another field
                 }
+                if (seen == null) {
+                    seen = new String[8];
+                } else if (count == seen.length) {
+                    if (count >= 64) {
+                        throw MISALIGNED; // a very wide object: the trees check duplicates with a map
+                    }
+                    seen = Arrays.copyOf(seen, count * 2);
+                }
+                for (int i = 0; i < count; i++) {
+                    if (seen[i].equals(name)) {
+                        throw MISALIGNED;
+                    }
+                }
+                seen[count++] = name;
                 push(name);
                 value(pa.nextToken(), pb.nextToken());
                 pop();
