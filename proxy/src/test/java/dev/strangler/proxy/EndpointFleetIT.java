@@ -59,6 +59,7 @@ class EndpointFleetIT {
 
     @BeforeEach
     void setUp(TestInfo test) throws Exception {
+        pg.resume(); // a failed test may have left it stopped
         String db = "ep_" + test.getTestMethod().orElseThrow().getName().toLowerCase().replaceAll("[^a-z0-9]", "");
         db = db.substring(0, Math.min(db.length(), 60));
         pg.createDatabase(db);
@@ -222,6 +223,30 @@ class EndpointFleetIT {
         assertThat(backend(again).path("endpointsVersion").asLong()).isEqualTo(2);
         traffic(List.of(again), 10);
         assertThat(eps.get(0).answered.get() + eps.get(1).answered.get()).isZero();
+        assertThat(eps.get(2).answered.get()).isEqualTo(10);
+    }
+
+    @Test
+    void aChangeCommittedWithoutANotificationIsPickedUpOnReconnect() throws Exception {
+        List<ProxyServer> fleet = List.of(start("a", jdbcUrl), start("b", jdbcUrl));
+        String ep2 = eps.get(2).address().toString();
+        // Written behind the proxies' backs: no NOTIFY, so only the re-read after a reconnect can find it.
+        String db = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1, jdbcUrl.indexOf('?'));
+        try (var c = pg.dataSource(db, 1).getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO control_backend VALUES ('monolith', '[\"" + ep2 + "\"]', '[]', 7, now(), 'sql')");
+        }
+        assertThat(states(fleet.get(0))).doesNotContainKey(ep2);
+        pg.restart();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // reconnect backoff is at most 5 s
+        for (ProxyServer p : fleet) {
+            while (!states(p).keySet().equals(java.util.Set.of(ep2))) {
+                assertThat(System.nanoTime()).as("proxy " + p.port() + " re-read the endpoints after reconnecting: "
+                        + states(p)).isLessThan(deadline);
+                LockSupport.parkNanos(20_000_000);
+            }
+            assertThat(backend(p).path("endpointsVersion").asLong()).isEqualTo(7);
+        }
+        traffic(fleet, 5);
         assertThat(eps.get(2).answered.get()).isEqualTo(10);
     }
 }

@@ -197,7 +197,8 @@ public final class BackendGroup {
         for (InetSocketAddress a : addresses) {
             String key = a.getHostString() + ":" + a.getPort();
             Endpoint e = old.remove(key);
-            boolean drain = draining.contains(key);
+            // Keys of the override are HostPort strings, which bracket IPv6 literals.
+            boolean drain = draining.contains(key) || draining.contains("[" + a.getHostString() + "]:" + a.getPort());
             if (e == null || (e.draining() && !drain)) {
                 if (e != null) {
                     e.remove(); // re-added after a drain: a fresh endpoint, fresh state
