@@ -25,6 +25,7 @@ public final class FileRouteStore implements RouteStore {
     private final ObjectMapper json;
     /** Endpoint changes in force, by backend; guarded by this (the state file holds all of them). */
     private final Map<String, EndpointOverride> endpoints = new LinkedHashMap<>();
+    private boolean endpointsLoaded;
 
     public FileRouteStore(RouteStateStore state, AuditLog audit, ObjectMapper json) {
         this.state = state;
@@ -36,6 +37,7 @@ public final class FileRouteStore implements RouteStore {
     public synchronized Map<String, EndpointOverride> loadEndpoints() {
         endpoints.clear();
         endpoints.putAll(state.loadBackends());
+        endpointsLoaded = true;
         endpoints.forEach((name, o) -> LOG.info("backend {}: endpoints {} (draining {}) from {}, version {}", name,
                 o.keys(), o.draining(), state.file(), o.version()));
         return Map.copyOf(endpoints);
@@ -44,6 +46,10 @@ public final class FileRouteStore implements RouteStore {
     /** This proxy is the only copy: the check is against {@code current}, the state it serves. */
     @Override
     public synchronized EndpointCommit commitEndpoints(EndpointOverride current, EndpointChange change) {
+        if (!endpointsLoaded) {
+            endpoints.putAll(state.loadBackends()); // every backend's entry is rewritten below: know them all
+            endpointsLoaded = true;
+        }
         EndpointOverride after = change.applyTo(current);
         Map<String, EndpointOverride> next = new LinkedHashMap<>(endpoints);
         next.put(change.backend(), after);
