@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A {@code strangler ...} command running in its own JVM (same class path as this one), so the drill
  * can stop it the way production does: SIGTERM ({@link #terminate()}) or SIGKILL ({@link #kill()}),
- * with no finally block or shutdown hook to soften the kill.
+ * with no finally block or shutdown hook to soften the kill. C1 only: six JVMs share two cores
+ * and start-up time (a restart is part of several phases) matters more than peak speed.
  */
 final class Child implements AutoCloseable {
 
@@ -31,7 +32,7 @@ final class Child implements AutoCloseable {
     static Child start(String name, Path logDir, List<String> args) {
         Path log = logDir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.strangler.cli.Main"));
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.strangler.cli.Main"));
         cmd.addAll(args);
         try {
             Files.createDirectories(logDir);

@@ -55,7 +55,7 @@ final class PatientLoad implements AutoCloseable {
     private final int days;
     private final Supplier<PhaseStats> phase;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "drill-patients");
         t.setDaemon(true);
@@ -173,11 +173,13 @@ final class PatientLoad implements AutoCloseable {
     /** Status and error code, or the exception's class: never path, id or body text. */
     private static String kind(int status, JsonNode body, Throwable error) {
         if (error != null) {
-            Throwable root = error;
+            Throwable top = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            Throwable root = top;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return "transport " + root.getClass().getSimpleName();
+            return "transport " + top.getClass().getSimpleName() + (root == top ? "" : " (" + root.getClass().getSimpleName() + ")");
         }
         String code = body.path("error").asText("");
         return status + (code.isEmpty() ? "" : " " + code);

@@ -41,6 +41,17 @@ public final class PhaseStats {
         endNanos = System.nanoTime();
     }
 
+    private volatile long fallbacks;
+
+    void fallbacks(long n) {
+        fallbacks = n;
+    }
+
+    /** Requests the proxies replayed on the monolith during the phase (all reasons but stale connections). */
+    public long fallbacks() {
+        return fallbacks;
+    }
+
     void lag(long ms) {
         lagPeakMs.accumulateAndGet(ms, Math::max);
     }
