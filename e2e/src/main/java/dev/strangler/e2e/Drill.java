@@ -60,7 +60,7 @@ public final class Drill implements AutoCloseable {
     private static final String ROUTE = "appointments";
     private static final String FWD = "drill_fwd";
     private static final String REV = "drill_rev";
-    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration START = Duration.ofSeconds(180); // JVM start-ups on a loaded 2-core machine
     private static final Duration OWNERSHIP_REREAD = Duration.ofMillis(2_500);
 
     private final DrillSettings settings;
@@ -184,8 +184,13 @@ public final class Drill implements AutoCloseable {
                     "proxy " + proxies[p].instance() + " to reconnect to the control plane");
         }
         long reconnected = (System.nanoTime() - restart) / 1_000_000;
-        cli("routes", "set-weight", ROUTE, "100%", "--reason", "drill: control plane back, change goes through").orThrow();
-        current.note("restart → both proxies connected in " + reconnected + " ms; a weight change commits again");
+        // A change must commit again; while a proxy has not noticed the restart yet it answers 503
+        // control_plane_unavailable ("retry when the database is back"), which is what an operator does.
+        int[] attempts = {0};
+        Child.await(Duration.ofSeconds(60), () -> ++attempts[0] > 0 && cli("routes", "set-weight", ROUTE, "100%",
+                "--reason", "drill: control plane back, change goes through").exit() == 0, "a weight change to commit");
+        current.note("restart → both proxies connected in " + reconnected + " ms; a weight change commits again (attempt "
+                + attempts[0] + ")");
         hold();
 
         enter("7 rollback --all");
@@ -484,7 +489,7 @@ public final class Drill implements AutoCloseable {
     private String knownDeadLetters() {
         List<String> dead = new ArrayList<>(deadLetters(FWD, "forward"));
         dead.addAll(deadLetters(REV, "reverse"));
-        boolean allKnown = dead.stream().allMatch(l -> l.contains("appt_slot_uq"));
+        boolean allKnown = dead.stream().allMatch(LossCauses::isSlotConflict);
         lastTolerated = allKnown ? dead.size() : 0;
         return Integer.toString(lastTolerated);
     }

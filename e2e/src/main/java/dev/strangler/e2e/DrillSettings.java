@@ -39,7 +39,7 @@ public record DrillSettings(Duration phase, Duration rampHold, int patients, int
 
     /** The version {@code mvn -B verify} runs: about a minute of load on a 2-core machine. */
     public static DrillSettings shortRun(Path workDir) {
-        return new DrillSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 300, 40, 30, workDir, false,
+        return new DrillSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 300, 40, 20, workDir, false,
                 Duration.ofSeconds(15));
     }
 

@@ -11,13 +11,17 @@ import java.util.regex.Pattern;
  */
 final class LossCauses {
 
-    /** The reverse syncer dead-lettered the service's booking: the monolith had booked that slot for someone else. */
-    static final String SLOT_CONFLICT = "slot conflict across sides (reverse dead letter, appt_slot_uq)";
+    /**
+     * A syncer dead-lettered a booking because the other side had booked that slot for someone else:
+     * reverse on the monolith's {@code appt_slot_uq}, forward on the service's
+     * {@code appointments_one_booking_per_slot}.
+     */
+    static final String SLOT_CONFLICT = "slot conflict across sides (dead letter on a one-booking-per-slot index)";
     /** In the monolith in the acknowledged state, not in the service's database, no dead letter. */
     static final String MONOLITH_ONLY = "monolith only (written to the monolith while the service owned writes)";
     static final String UNEXPLAINED = "unexplained";
 
-    private static final Pattern DLQ_ID = Pattern.compile("\\{\"id\":(\\d+)}");
+    private static final Pattern DLQ_ID = Pattern.compile("\\{\"(?:appt_)?id\":(\\d+)}");
     private static final Pattern VERIFY_ID = Pattern.compile("public\\.appointments \\{id=(\\d+)}");
 
     private LossCauses() {
@@ -39,7 +43,7 @@ final class LossCauses {
         List<Long> dlqIds = new ArrayList<>();
         for (String line : deadLetters) {
             Matcher m = DLQ_ID.matcher(line);
-            if (m.find() && line.contains("appt_slot_uq")) {
+            if (m.find() && isSlotConflict(line)) {
                 dlqIds.add(Long.parseLong(m.group(1)));
             }
         }
@@ -56,6 +60,11 @@ final class LossCauses {
             out.add(new Missing(m.id(), m.expected(), m.monolith(), m.service(), cause));
         }
         return out;
+    }
+
+    /** Whether a dead letter ({@code cdc dlq list} line) is a cross-side slot conflict. */
+    static boolean isSlotConflict(String deadLetter) {
+        return deadLetter.contains("appt_slot_uq") || deadLetter.contains("appointments_one_booking_per_slot");
     }
 
     /** Whether a {@code cdc verify} difference line is about one of the diagnosed missing writes. */
