@@ -85,10 +85,19 @@ class ControlPlaneIT {
             await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.NEW, "syncer sees owner");
 
             // The new side owns clinics: legacy writes to it no longer flow forward; appointments still do.
-            exec(legacy, "INSERT INTO clinic VALUES (5, 'Ignored')");
+            // The stray legacy write is not lost: it waits in the dead-letter table, and blocks the next owner change.
+            exec(legacy, "INSERT INTO clinic VALUES (5, 'Parked')");
             exec(legacy, "INSERT INTO appt VALUES (2, 1, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1)");
             await(Duration.ofSeconds(30), () -> count(target, "SELECT count(*) FROM appointments WHERE id = 2") == 1, "barrier");
             assertThat(count(target, "SELECT count(*) FROM clinics")).isZero();
+            assertThat(rows(target, "SELECT source_table, reason FROM strangler_cdc_dlq WHERE slot = 'own_fwd'"))
+                    .singleElement().asString().startsWith("public.clinic|not the owner: written on the legacy side while"
+                            + " clinics is owned by new").contains("strangler cdc dlq retry");
+            assertThatThrownBy(() -> Ownership.change(control, "clinics", Ownership.Owner.LEGACY, "bob", "rollback", gates,
+                    60_000, 0)).isInstanceOf(CdcSyncException.class).hasMessageContaining("1 dead letters (bound 0)");
+            var retried = new DeadLetterAdmin(pg.jdbcUrl("own_legacy"), control, MAPPING, Direction.FORWARD, "own_fwd").retry(null);
+            assertThat(retried.applied()).isEqualTo(1);
+            assertThat(rows(target, "SELECT id, name FROM clinics")).containsExactly("5|Parked");
 
             Ownership.change(control, "clinics", Ownership.Owner.LEGACY, "bob", "rollback", gates, 60_000, 0);
             await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.LEGACY, "owner back");

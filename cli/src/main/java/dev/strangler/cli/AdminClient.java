@@ -122,7 +122,18 @@ public final class AdminClient {
      * {@code limit}, oldest first.
      */
     public JsonNode audit(String route, java.time.Instant since, long afterSeq, int limit) {
+        return audit(route, since, afterSeq, 0, limit);
+    }
+
+    /**
+     * As {@link #audit(String, java.time.Instant, long, int)}, also bounded above: only entries with a
+     * seq below {@code beforeSeq} (0: no bound), to page backwards through a long log.
+     */
+    public JsonNode audit(String route, java.time.Instant since, long afterSeq, long beforeSeq, int limit) {
         StringBuilder path = new StringBuilder("/api/audit?limit=").append(limit);
+        if (beforeSeq > 0) {
+            path.append("&beforeSeq=").append(beforeSeq);
+        }
         if (route != null) {
             path.append("&route=").append(segment(route));
         }

@@ -100,6 +100,11 @@ class AuditApiIT {
         assertThat(actions("/api/audit?since=" + T0.plusSeconds(60))).containsExactly("2:ramp-step", "3:ramp-step", "4:ramp-pause");
         assertThat(actions("/api/audit?route=appointments&since=" + T0 + "&limit=2")).containsExactly("3:ramp-step", "4:ramp-pause");
         assertThat(actions("/api/audit?route=appointments&afterSeq=4")).isEmpty();
+        // Paging backwards: the newest page, then the one before its first seq.
+        assertThat(actions("/api/audit?limit=2")).containsExactly("3:ramp-step", "4:ramp-pause");
+        assertThat(actions("/api/audit?limit=2&beforeSeq=3")).containsExactly("1:ramp-start", "2:ramp-step");
+        assertThat(actions("/api/audit?limit=2&beforeSeq=1")).isEmpty();
+        assertThat(actions("/api/audit?route=appointments&beforeSeq=4")).containsExactly("1:ramp-start", "3:ramp-step");
         assertThat(Files.readAllLines(state.resolve("audit.jsonl"))).hasSize(4);
     }
 
@@ -131,6 +136,8 @@ class AuditApiIT {
         assertThat(json(badSince).path("message").asText()).startsWith("since: yesterday (expected: an ISO instant");
         var badSeq = send(admin(), "GET", "/api/audit?afterSeq=-3", null, "Authorization", OPERATOR);
         assertThat(badSeq.statusCode()).isEqualTo(400);
+        var badBefore = send(admin(), "GET", "/api/audit?beforeSeq=0", null, "Authorization", OPERATOR);
+        assertThat(json(badBefore).path("message").asText()).isEqualTo("beforeSeq: 0 (expected: an integer >= 1)");
         assertThat(Files.exists(state.resolve("audit.jsonl"))).isFalse(); // nothing was written
     }
 

@@ -184,6 +184,9 @@ class ControlPlaneFleetIT {
         assertThat(after.path("entries")).hasSize(1);
         assertThat(after.path("entries").get(0).path("seq").asLong()).isEqualTo(4);
         assertThat(after.path("entries").get(0).path("details").isObject()).isTrue();
+        JsonNode page = json(send(fleet.get(1).adminPort(), "GET", "/api/audit?beforeSeq=4&limit=2", null,
+                "Authorization", OPERATOR));
+        assertThat(page.path("entries").findValues("seq")).extracting(JsonNode::asLong).containsExactly(2L, 3L);
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class ChangeApplier {
 
     /**
      * @param owned whether this direction applies a route's changes now (data ownership); changes of
-     *              a table this direction does not sync are skipped and counted
+     *              a table this direction does not sync are counted and dead-lettered, not applied
      */
     public ChangeApplier(String slot, String direction, List<Route> routes, Connection conn, SyncMetrics metrics, Clock clock,
             java.util.function.Predicate<Route> owned) {
@@ -111,7 +111,12 @@ public final class ChangeApplier {
                 if (route != null && owned.test(route)) {
                     toOp(route, d, ops, dead);
                 } else if (route != null) {
+                    // Not applied (the other side owns the table's writes) but never dropped: a write that
+                    // still reached this side (a fallback replay, a straggler during an ownership switch) is
+                    // parked where on-call sees it, and `cdc owner` refuses to move while it waits.
                     metrics.skippedNotOwner();
+                    dead.add(new DeadLetter(new DeadLetter.Source(d.table(), d.op(), route.sourceKey(d.row()), d.lsn(), d.txId()),
+                            notOwnerReason(route)));
                 }
             }
         }
@@ -145,6 +150,14 @@ public final class ChangeApplier {
         }
         metrics.applied(ordered.size());
         metrics.deadLettered(dead.size());
+    }
+
+    private String notOwnerReason(Route route) {
+        String side = direction.equals("forward") ? "legacy" : "new";
+        String owner = direction.equals("forward") ? "new" : "legacy";
+        return "not the owner: written on the " + side + " side while " + route.mapping().newTable() + " is owned by "
+                + owner + " (a fallback replay or a write during an ownership change?); check it, then"
+                + " `strangler cdc dlq retry` applies the row's current state, `dlq discard` drops it";
     }
 
     private void toOp(Route route, RecordDecoder.Decoded d, Map<TargetOp.RowId, TargetOp> ops, List<DeadLetter> dead) {

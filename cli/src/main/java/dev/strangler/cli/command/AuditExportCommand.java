@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,7 +52,6 @@ public final class AuditExportCommand implements Callable<Integer> {
 
     /** Env default of {@code --new-db}, as for {@code strangler cdc}. */
     static final String NEW_DB_ENV = "STRANGLER_NEW_DB";
-    private static final int PAGE = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -73,6 +73,11 @@ public final class AuditExportCommand implements Callable<Integer> {
                     + "; without either, ownership changes are not exported).")
     String newDb;
 
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "10000",
+            description = "Proxy audit entries fetched per admin API call, 1..10000 (default: ${DEFAULT-VALUE});"
+                    + " any number of entries is exported, page by page.")
+    int pageSize;
+
     @Mixin
     AdminOptions admin;
 
@@ -93,13 +98,7 @@ public final class AuditExportCommand implements Callable<Integer> {
 
         List<ObjectNode> lines = new ArrayList<>();
         int proxyCount = 0;
-        JsonNode doc = admin.client().audit(null, from, 0, PAGE);
-        JsonNode entries = doc.path("entries");
-        if (entries.size() >= PAGE) {
-            throw CliException.failure("more than " + (PAGE - 1) + " proxy audit entries since " + from
-                    + ": export a shorter range (a later --since)");
-        }
-        for (JsonNode e : entries) {
+        for (JsonNode e : proxyEntries(from)) {
             Instant t = Instant.parse(e.path("time").asText());
             if (t.isBefore(from) || t.isAfter(exportedAt)) {
                 continue; // an older proxy ignores ?since=; entries after the export started belong to the next one
@@ -156,6 +155,38 @@ public final class AuditExportCommand implements Callable<Integer> {
             output.out().flush();
         }
         return 0;
+    }
+
+    /**
+     * Every proxy audit entry since {@code from}, oldest first, fetched newest page first with
+     * {@code beforeSeq} so a log of any length is exported whole.
+     */
+    private List<JsonNode> proxyEntries(Instant from) {
+        if (pageSize < 1 || pageSize > 10_000) {
+            throw CliException.usage("--page-size: " + pageSize + " (expected: 1..10000)");
+        }
+        ArrayDeque<JsonNode> all = new ArrayDeque<>();
+        long before = 0;
+        while (true) {
+            JsonNode entries = admin.client().audit(null, from, 0, before, pageSize).path("entries");
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                JsonNode e = entries.get(i);
+                long seq = e.path("seq").asLong(0);
+                if (before != 0 && (seq == 0 || seq >= before)) {
+                    throw CliException.failure("the proxy at " + admin.settings().baseUri() + " ignores ?beforeSeq= (an"
+                            + " older version): upgrade it, or export a shorter range (a later --since) of fewer than "
+                            + pageSize + " entries");
+                }
+                all.addFirst(e);
+            }
+            if (entries.size() < pageSize) {
+                return List.copyOf(all);
+            }
+            before = entries.get(0).path("seq").asLong(0);
+            if (before <= 1) {
+                return List.copyOf(all);
+            }
+        }
     }
 
     private static ObjectNode entryLine(String source, String kind, Instant time) {

@@ -128,6 +128,30 @@ class AuditExportIT {
     }
 
     @Test
+    void smallPagesExportTheSameEntriesAsOnePage() throws Exception {
+        Path paged = dir.resolve("paged.jsonl");
+        Result r = cli().run("audit", "export", "--since", "1d", "--new-db", newDb, "--out", paged.toString(),
+                "--page-size", "1");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(entries(paged)).isEqualTo(entries(export)).hasSize(4);
+        assertThat(cli().run("audit", "verify", paged.toString()).exit()).isZero();
+        Result bad = cli().run("audit", "export", "--since", "1d", "--out", dir.resolve("bad.jsonl").toString(),
+                "--page-size", "0");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--page-size: 0 (expected: 1..10000)");
+    }
+
+    /** The exported entries without the export's own fields (times of export, hashes). */
+    private static List<String> entries(Path file) throws Exception {
+        List<String> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            out.add(JSON.readTree(line).path("entry").toString());
+        }
+        return out;
+    }
+
+    @Test
     void verifyAcceptsTheUntouchedExport() {
         Result r = cli().run("audit", "verify", export.toString());
         assertThat(r.exit()).as(r.toString()).isZero();

@@ -71,7 +71,8 @@ class DeploymentFilesTest {
                 .isGreaterThanOrEqualTo(preStopSeconds + drainSeconds(config) + MARGIN_SECONDS);
         assertThat(container.at("/args").toString()).contains("proxy", "--config");
         assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(env(container)).containsKey("STRANGLER_TOKEN");
+        assertThat(env(container)).containsKey("STRANGLER_TOKEN")
+                .as("a fleet shares one control plane").containsKey(dev.strangler.cli.command.ProxyCommand.CONTROL_DB_ENV);
     }
 
     @Test
@@ -91,7 +92,7 @@ class DeploymentFilesTest {
         assertThat(ports).containsExactlyInAnyOrder(config.listen().port(), config.admin().listen().port());
         List<String> secrets = new ArrayList<>();
         container.path("secrets").forEach(s -> secrets.add(s.path("name").asText()));
-        assertThat(secrets).contains("STRANGLER_TOKEN");
+        assertThat(secrets).contains("STRANGLER_TOKEN", dev.strangler.cli.command.ProxyCommand.CONTROL_DB_ENV);
         assertThat(container.path("user").asText()).doesNotStartWith("0").isNotBlank();
     }
 

@@ -343,8 +343,6 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     private static AuditQuery auditQuery(QueryStringDecoder qs) {
         String route = param(qs, "route");
         String since = param(qs, "since");
-        String afterSeq = param(qs, "afterSeq");
-        String limit = param(qs, "limit");
         Instant sinceTime = null;
         if (since != null) {
             try {
@@ -353,18 +351,10 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 throw AdminException.badRequest("since: " + since + " (expected: an ISO instant such as 2026-11-28T04:20:00Z)");
             }
         }
-        long after = 0;
-        if (afterSeq != null) {
-            try {
-                after = Long.parseLong(afterSeq);
-            } catch (NumberFormatException e) {
-                after = -1;
-            }
-            if (after < 0) {
-                throw AdminException.badRequest("afterSeq: " + afterSeq + " (expected: an integer >= 0)");
-            }
-        }
+        long after = seqParam(qs, "afterSeq", 0);
+        long before = seqParam(qs, "beforeSeq", 1);
         int n = AuditQuery.DEFAULT_LIMIT;
+        String limit = param(qs, "limit");
         if (limit != null) {
             try {
                 n = Integer.parseInt(limit);
@@ -375,7 +365,25 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
                 throw AdminException.badRequest("limit: " + limit + " (expected: an integer 1.." + AuditQuery.MAX_LIMIT + ")");
             }
         }
-        return new AuditQuery(route == null || route.isEmpty() ? null : route, sinceTime, after, n);
+        return new AuditQuery(route == null || route.isEmpty() ? null : route, sinceTime, after, before, n);
+    }
+
+    /** A seq bound from the query string: 0 when absent, otherwise an integer {@code >= min}. */
+    private static long seqParam(QueryStringDecoder qs, String name, long min) {
+        String text = param(qs, name);
+        if (text == null) {
+            return 0;
+        }
+        long v;
+        try {
+            v = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            v = -1;
+        }
+        if (v < min) {
+            throw AdminException.badRequest(name + ": " + text + " (expected: an integer >= " + min + ")");
+        }
+        return v;
     }
 
     private static String param(QueryStringDecoder qs, String name) {

@@ -76,6 +76,9 @@ public final class AuditLog implements AuditStore {
                 if (seq <= q.afterSeq()) {
                     continue; // cheaper than parsing: seq is the line number
                 }
+                if (q.beforeSeq() != 0 && seq >= q.beforeSeq()) {
+                    break;
+                }
                 AuditEntry e = fromJson(seq, json.readTree(line));
                 if (!q.matches(e)) {
                     continue;

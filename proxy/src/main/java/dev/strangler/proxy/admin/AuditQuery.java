@@ -8,10 +8,12 @@ import java.time.Instant;
  *
  * @param route    only entries of this route id
  * @param since    only entries with {@code time >= since}
- * @param afterSeq only entries with {@code seq > afterSeq}
- * @param limit    at most this many, 1..10000
+ * @param afterSeq  only entries with {@code seq > afterSeq}
+ * @param beforeSeq only entries with {@code seq < beforeSeq} (0: no bound); pages backwards
+ *                  through a log longer than {@link #MAX_LIMIT}
+ * @param limit     at most this many, 1..10000
  */
-public record AuditQuery(String route, Instant since, long afterSeq, int limit) {
+public record AuditQuery(String route, Instant since, long afterSeq, long beforeSeq, int limit) {
 
     public static final int DEFAULT_LIMIT = 1000;
     public static final int MAX_LIMIT = 10_000;
@@ -23,6 +25,14 @@ public record AuditQuery(String route, Instant since, long afterSeq, int limit) 
         if (afterSeq < 0) {
             throw new IllegalArgumentException("afterSeq: " + afterSeq + " (expected: >= 0)");
         }
+        if (beforeSeq < 0) {
+            throw new IllegalArgumentException("beforeSeq: " + beforeSeq + " (expected: >= 0, 0 = no bound)");
+        }
+    }
+
+    /** Without an upper seq bound. */
+    public AuditQuery(String route, Instant since, long afterSeq, int limit) {
+        this(route, since, afterSeq, 0, limit);
     }
 
     /** The newest {@code limit} entries, no filter. */
@@ -34,6 +44,7 @@ public record AuditQuery(String route, Instant since, long afterSeq, int limit) 
     public boolean matches(AuditEntry e) {
         return (route == null || route.equals(e.route()))
                 && (since == null || !e.time().isBefore(since))
-                && e.seq() > afterSeq;
+                && e.seq() > afterSeq
+                && (beforeSeq == 0 || e.seq() < beforeSeq);
     }
 }

@@ -202,15 +202,16 @@ final class ControlRepository {
         ArrayDeque<AuditEntry> out = new ArrayDeque<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, time, actor, action, route, before_weight,"
                 + " after_weight, reason, details::text FROM control_audit"
-                + " WHERE seq > ? AND (?::text IS NULL OR route = ?) AND (?::timestamptz IS NULL OR time >= ?)"
+                + " WHERE seq > ? AND seq < ? AND (?::text IS NULL OR route = ?) AND (?::timestamptz IS NULL OR time >= ?)"
                 + " ORDER BY seq DESC LIMIT ?")) {
             ps.setLong(1, q.afterSeq());
-            ps.setString(2, q.route());
+            ps.setLong(2, q.beforeSeq() == 0 ? Long.MAX_VALUE : q.beforeSeq());
             ps.setString(3, q.route());
+            ps.setString(4, q.route());
             Timestamp since = q.since() == null ? null : Timestamp.from(q.since());
-            ps.setTimestamp(4, since);
             ps.setTimestamp(5, since);
-            ps.setInt(6, q.limit());
+            ps.setTimestamp(6, since);
+            ps.setInt(7, q.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.addFirst(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
