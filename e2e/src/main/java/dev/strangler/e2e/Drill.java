@@ -196,8 +196,13 @@ public final class Drill implements AutoCloseable {
         enter("7 rollback --all");
         // Both directions apply before the route moves back: a write the monolith takes between the rollback
         // and the ownership change must not be skipped by the forward syncer as "not the owner".
+        // runbooks/dlq-not-empty.md: writes parked as "not the owner" (the proxies replayed them on the monolith while
+        // the service owned writes, phase 3) are applied by a retry; slot conflicts stay (they fail again). They
+        // block ownership changes until then.
+        String retried = retryDeadLetters(FWD, "forward") + "; " + retryDeadLetters(REV, "reverse");
         cli("cdc", "owner", "appointments", "both", "--reason", "drill rollback: both directions apply", "--slot", FWD,
-                "--new-db", newUrl(), "--legacy-db", legacyUrl(), "--mapping", mapping.toString(), "--actor", "drill").orThrow();
+                "--new-db", newUrl(), "--legacy-db", legacyUrl(), "--mapping", mapping.toString(), "--actor", "drill",
+                "--max-dlq", knownDeadLetters()).orThrow();
         Thread.sleep(OWNERSHIP_REREAD.toMillis()); // syncers re-read ownership every 2 s (docs/cdc.md); no signal to poll
         long rollbackMillis = rollbackAll();
         // runbooks/rollback.md: once the reverse syncer has applied what the service wrote, the monolith owns writes.
@@ -208,7 +213,8 @@ public final class Drill implements AutoCloseable {
                 "--mapping", mapping.toString(), "--actor", "drill", "--max-dlq", knownDeadLetters());
         String ownerBack = toLegacy.exit() == 0 ? "owner new → both → legacy" + tolerated()
                 : "`cdc owner appointments legacy` refused: " + lastLine(toLegacy.out() + toLegacy.err());
-        current.note("both proxies at 0 % " + rollbackMillis + " ms after `strangler rollback --all` started; " + ownerBack);
+        current.note("both proxies at 0 % " + rollbackMillis + " ms after `strangler rollback --all` started; dlq retry "
+                + retried + "; " + ownerBack);
         hold();
 
         load.close();
@@ -482,20 +488,29 @@ public final class Drill implements AutoCloseable {
     }
 
     /**
-     * The {@code --max-dlq} bound for an ownership change: the number of dead letters when every one is a
-     * diagnosed cross-side slot conflict (docs/drill.md, "What the drill found"), else 0 so the gate refuses.
+     * The {@code --max-dlq} bound for an ownership change: the number of dead letters when every one is of
+     * a diagnosed kind (docs/drill.md, "What the drill found"), else 0 so the gate refuses.
      * Recorded, so the table says the gate was widened and by how much.
      */
     private String knownDeadLetters() {
         List<String> dead = new ArrayList<>(deadLetters(FWD, "forward"));
         dead.addAll(deadLetters(REV, "reverse"));
-        boolean allKnown = dead.stream().allMatch(LossCauses::isSlotConflict);
+        boolean allKnown = dead.stream().allMatch(LossCauses::isDiagnosed);
+        dead.forEach(l -> log.info("drill: dead letter {}", l)); // table, op, key, LSN, reason: no row values
         lastTolerated = allKnown ? dead.size() : 0;
         return Integer.toString(lastTolerated);
     }
 
+    /** {@code strangler cdc dlq retry --all} on one slot; returns its summary line (it exits 1 while some still fail). */
+    private String retryDeadLetters(String slot, String direction) {
+        Cli.Result r = cli("cdc", "dlq", "retry", "--all", "--slot", slot, "--direction", direction, "--legacy-db", legacyUrl(),
+                "--new-db", newUrl(), "--mapping", mapping.toString());
+        log.info("drill: dlq retry {}: {}", slot, (r.out() + r.err()).strip());
+        return slot + ": " + lastLine(r.out() + r.err());
+    }
+
     private String tolerated() {
-        return lastTolerated == 0 ? "" : " (--max-dlq " + lastTolerated + ": that many slot-conflict dead letters)";
+        return lastTolerated == 0 ? "" : " (--max-dlq " + lastTolerated + ": that many diagnosed dead letters)";
     }
 
     /** Dead letters of one slot as `strangler cdc dlq list` prints them (table, op, key, reason: no row values). */

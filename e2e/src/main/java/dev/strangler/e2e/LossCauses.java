@@ -67,6 +67,14 @@ final class LossCauses {
         return deadLetter.contains("appt_slot_uq") || deadLetter.contains("appointments_one_booking_per_slot");
     }
 
+    /**
+     * Whether a dead letter is of a diagnosed kind: a slot conflict, or a write parked as "not the
+     * owner" (cause {@link #MONOLITH_ONLY}, since main's d3bd414 dead-lettered instead of skipped).
+     */
+    static boolean isDiagnosed(String deadLetter) {
+        return isSlotConflict(deadLetter) || deadLetter.contains("not the owner");
+    }
+
     /** Whether a {@code cdc verify} difference line is about one of the diagnosed missing writes. */
     static boolean explains(List<Missing> missing, String verifyLine) {
         Matcher m = VERIFY_ID.matcher(verifyLine);
