@@ -18,6 +18,10 @@
 #   MIRROR_BENCH_JFR=1 bench/mirror.sh       # also profile the mirroring proxy (JFR) and print hot frames
 #   MIRROR_BENCH_BUILD=0 bench/mirror.sh     # reuse cli/target/strangler.jar
 #   MIRROR_BENCH_IO_THREADS=1 bench/mirror.sh  # copies leave from a dedicated mirror thread (mirror.ioThreads)
+#   MIRROR_BENCH_JAR=/tmp/old.jar bench/mirror.sh  # another build (e.g. before a change), not rebuilt
+#   MIRROR_BENCH_BASE_JAR=/tmp/old/cli/target/strangler.jar bench/mirror.sh
+#       # also a third proxy (8090→8092, admin 9922) mirroring with that build, rotated into the same reps:
+#       # before/after figures under the same load
 #
 # Prints per run req/s and p99, medians, and the ratios on/off: throughput (target >= 0.9) and
 # p99 (target <= 1.1), plus the mirror counters (sent, dropped, compared). Stops everything it
@@ -40,11 +44,14 @@ conns=${MIRROR_BENCH_CONNECTIONS:-50}
 pgport=55439
 java_opts=${STRANGLER_BENCH_JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"}
 
-for p in 9001 9002 8090 8091 9920 9921 $pgport; do
+base_jar=${MIRROR_BENCH_BASE_JAR:-}
+which_all="on off"; [ -n "$base_jar" ] && which_all="on off base"
+for p in 9001 9002 8090 8091 9920 9921 $pgport ${base_jar:+8092 9922}; do
   if ss -ltnH "sport = :$p" | grep -q .; then echo "mirror.sh: port $p is in use (needs 9001 9002 8090 8091 9920 9921 $pgport)" >&2; exit 1; fi
 done
 
-if [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$root/cli/target/strangler.jar" ]; then
+jar=${MIRROR_BENCH_JAR:-$root/cli/target/strangler.jar}
+if [ -z "${MIRROR_BENCH_JAR:-}" ] && { [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$jar" ]; }; then
   echo "mirror.sh: building (mvn -B -q -o -DskipTests package)" >&2
   (cd "$root" && mvn -B -q -o -DskipTests package)
 fi
@@ -107,58 +114,99 @@ write_config() {  # write_config NAME PORT ADMIN SHADOW(yes|no)
 }
 write_config on 8090 9920 yes
 write_config off 8091 9921 no
+[ -n "$base_jar" ] && write_config base 8092 9922 yes
 
 jfr=()
 if [ "${MIRROR_BENCH_JFR:-0}" = 1 ]; then
   jfr=("-XX:StartFlightRecording=filename=$work/on.jfr,settings=profile,dumponexit=true")
 fi
 # shellcheck disable=SC2086
-java $java_opts "${jfr[@]}" -jar "$root/cli/target/strangler.jar" proxy --config "$work/on.yaml" >"$work/on.log" 2>&1 &
+java $java_opts "${jfr[@]}" -jar "$jar" proxy --config "$work/on.yaml" >"$work/on.log" 2>&1 &
 on_pid=$!; pids+=($on_pid)
 # shellcheck disable=SC2086
-java $java_opts -jar "$root/cli/target/strangler.jar" proxy --config "$work/off.yaml" >"$work/off.log" 2>&1 &
+java $java_opts -jar "$jar" proxy --config "$work/off.yaml" >"$work/off.log" 2>&1 &
 off_pid=$!; pids+=($off_pid)
-for admin in 9920 9921; do
-  for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null || { echo "mirror.sh: proxy on admin $admin not ready; logs:" >&2; tail -20 "$work"/*.log >&2; exit 1; }
+base_pid=
+if [ -n "$base_jar" ]; then
+  # shellcheck disable=SC2086
+  java $java_opts -jar "$base_jar" proxy --config "$work/base.yaml" >"$work/base.log" 2>&1 &
+  base_pid=$!; pids+=($base_pid)
+fi
+for admin in 9920 9921 ${base_jar:+9922}; do
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$admin/readyz" >/dev/null || { echo "mirror.sh: proxy on admin $admin not ready; logs:" >&2; tail -n 20 "$work"/*.log >&2; exit 1; }
 done
 curl -fsS -o /dev/null http://127.0.0.1:9001/ || { echo "mirror.sh: backend nginx not answering" >&2; exit 1; }
 
 echo "== warm-up ${warm}s each (JIT), then $reps x ${dur}s per proxy, interleaved, wrk -t1 -c$conns; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-for port in 8090 8091; do
+for port in 8090 8091 ${base_jar:+8092}; do
   wrk -t1 -c"$conns" -d"${warm}s" "http://127.0.0.1:$port/" >/dev/null
 done
+# CPU time (user+system, /proc) each process spent during a run, in ms per 1000 client requests: shows
+# where the copy's cost lands (proxy, shadow backend nginx, PostgreSQL) independently of how the 2
+# cores were shared. nginx and PostgreSQL include their worker/backend processes.
+hz=$(getconf CLK_TCK)
+nginx_master=${pids[0]}
+pg_master=$(head -1 "$work/pg/postmaster.pid")
+ticks() { # ticks PID... -> summed utime+stime of those alive
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo $t
+}
+family() { echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; }
 : > "$work/runs.txt"
 for rep in $(seq 1 "$reps"); do
-  order="on off"; [ $((rep % 2)) = 0 ] && order="off on"
+  # rotate the order so no proxy always runs first (or right after the same neighbour)
+  read -r -a all <<<"$which_all"; k=$(( (rep - 1) % ${#all[@]} ))
+  order="${all[*]:k} ${all[*]:0:k}"
   for which in $order; do
-    port=8090; [ "$which" = off ] && port=8091
+    port=8090; [ "$which" = off ] && port=8091; [ "$which" = base ] && port=8092
+    proxy_pid=$on_pid; [ "$which" = off ] && proxy_pid=$off_pid; [ "$which" = base ] && proxy_pid=$base_pid
+    ng=$(family "$nginx_master"); pgf=$(family "$pg_master")
+    # shellcheck disable=SC2086
+    c0=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
     line=$(wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$shared/lib/report.lua" "http://127.0.0.1:$port/" | grep '^WRKRESULT')
-    echo "$which $line" >> "$work/runs.txt"
-    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  load $(cut -d' ' -f1 /proc/loadavg)"
+    # shellcheck disable=SC2086
+    c1=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
+    n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+    cpu=$(python3 -c "import sys; hz,n=int(sys.argv[1]),max(1,int(sys.argv[2])); d=[int(b)-int(a) for a,b in zip(sys.argv[3:6],sys.argv[6:9])]; print('cpu_proxy=%.1f cpu_nginx=%.1f cpu_pg=%.1f' % tuple(1000*1000*x/hz/n for x in d))" \
+      "$hz" "$n" "${c0[@]}" "${c1[@]}")
+    echo "$which $line $cpu" >> "$work/runs.txt"
+    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  CPU ms/1000 req: ${cpu//cpu_/}  load $(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 
 python3 - "$work/runs.txt" <<'PY'
 import re, statistics, sys
-runs = {"on": [], "off": []}
+runs = {"on": [], "off": [], "base": []}
 for line in open(sys.argv[1]):
     which, rest = line.split(" ", 1)
     kv = dict(re.findall(r"(\w+)=([0-9.]+)", rest))
-    runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"])))
-med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), sum(r[2] for r in v)) for k, v in runs.items()}
-for k in ("off", "on"):
+    runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"]),
+                        (float(kv["cpu_proxy"]), float(kv["cpu_nginx"]), float(kv["cpu_pg"]))))
+med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), sum(r[2] for r in v)) for k, v in runs.items() if v}
+for k in [k for k in ("off", "on", "base") if runs[k]]:
     rps = [r[0] for r in runs[k]]
-    print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}")
+    c = [statistics.median(r[3][i] for r in runs[k]) for i in range(3)]
+    print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}"
+          f"  CPU ms per 1000 requests: proxy {c[0]:.0f}, nginx {c[1]:.0f}, postgres {c[2]:.0f}")
 tr = med["on"][0] / med["off"][0]
 pr = med["on"][1] / med["off"][1]
 print(f"== throughput ratio on/off {tr:.2f} (target >= 0.9: {'met' if tr >= 0.9 else 'NOT met'})")
 print(f"== p99 ratio on/off {pr:.2f} (target <= 1.1: {'met' if pr <= 1.1 else 'NOT met'})")
+if runs["base"]:
+    print(f"== base build, same runs: throughput ratio base/off {med['base'][0] / med['off'][0]:.2f}, p99 ratio base/off {med['base'][1] / med['off'][1]:.2f}")
 PY
 
 m=$(curl -fsS http://127.0.0.1:9920/metrics)
 val() { grep -E "^$1" <<<"$m" | awk '{s+=$NF} END {printf "%.0f", s}'; }
 echo "== mirroring proxy: sent $(val 'strangler_proxy_mirror_requests_total'), responded $(val 'strangler_proxy_mirror_requests_total\{.*outcome="responded"'), timeouts $(val 'strangler_proxy_mirror_requests_total\{.*outcome="timeout"'), dropped (queue full) $(val 'strangler_proxy_mirror_drops_total\{.*reason="queue_full"'), compared $(val 'strangler_shadow_comparisons_total'), comparator drops $(val 'strangler_shadow_drops_total\{stage="queue"'), store drops $(val 'strangler_shadow_drops_total\{stage="store"')"
+if [ -n "$base_jar" ]; then
+  m=$(curl -fsS http://127.0.0.1:9922/metrics)
+  echo "== base build's mirroring proxy: sent $(val 'strangler_proxy_mirror_requests_total'), dropped (queue full) $(val 'strangler_proxy_mirror_drops_total\{.*reason="queue_full"'), compared $(val 'strangler_shadow_comparisons_total'), comparator drops $(val 'strangler_shadow_drops_total\{stage="queue"')"
+fi
 echo "== load average now: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with wrk, nginx, PostgreSQL and other work: figures are noisy)"
 
 if [ "${MIRROR_BENCH_JFR:-0}" = 1 ]; then

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class CdcSync implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CdcSync.class);
+    private static final long ENGINE_START_TIMEOUT_SECONDS = 60;
 
     private final CdcSyncConfig config;
     private final List<Route> routes;
@@ -156,8 +157,15 @@ public final class CdcSync implements AutoCloseable {
                 r -> owners.getOrDefault(r.mapping().newTable(), Ownership.Owner.BOTH).syncs(config.direction()));
         applier = a;
         CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> polling = new CompletableFuture<>();
         DebeziumEngine<RecordChangeEvent<SourceRecord>> e = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(EngineProperties.of(config, routes))
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void pollingStarted() {
+                        polling.complete(null);
+                    }
+                })
                 .notifying(new BatchHandler(config.slotName(), a))
                 .using((success, message, error) -> {
                     if (!success && !closed) {
@@ -179,8 +187,29 @@ public final class CdcSync implements AutoCloseable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         } finally {
-            closeEngine(e);
+            stopEngine(e, polling, done);
             joinQuietly(runner);
+        }
+    }
+
+    /**
+     * Debezium cannot stop an engine that is still starting: closed before its run() begins it
+     * fails with an ERROR, closed while its tasks start it refuses and keeps running (then logs
+     * connection errors when PostgreSQL goes away). A syncer closed right after its initial copy
+     * hits that window, so wait until the engine polls (or has ended) before closing it.
+     */
+    private static void stopEngine(DebeziumEngine<?> e, CompletableFuture<Void> polling, CompletableFuture<Void> done) {
+        try {
+            CompletableFuture.anyOf(polling, done).get(ENGINE_START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException ex) {
+            log.warn("Debezium engine still starting after {} s; stopping it anyway", ENGINE_START_TIMEOUT_SECONDS);
+        } catch (java.util.concurrent.ExecutionException ex) {
+            log.debug("Debezium engine ended while starting: {}", ex.getMessage());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        if (!done.isDone()) {
+            closeEngine(e, done);
         }
     }
 
@@ -270,11 +299,13 @@ public final class CdcSync implements AutoCloseable {
         log.info("CDC sync {} stopped", config.slotName());
     }
 
-    private static void closeEngine(DebeziumEngine<?> e) {
+    private static void closeEngine(DebeziumEngine<?> e, CompletableFuture<Void> done) {
         try {
             e.close();
         } catch (IOException | RuntimeException ex) {
-            log.warn("Debezium engine did not close cleanly: {}", ex.getMessage());
+            if (!done.isDone()) { // else it ended on its own meanwhile: nothing to close
+                log.warn("Debezium engine did not close cleanly: {}", ex.getMessage());
+            }
         }
     }
 

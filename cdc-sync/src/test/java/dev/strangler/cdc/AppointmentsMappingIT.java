@@ -11,9 +11,6 @@ import dev.strangler.cdc.verify.Verifier;
 import dev.strangler.embedded.LocalPostgres;
 import dev.strangler.legacyadapter.mapping.MappingLoader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,19 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class AppointmentsMappingIT {
 
-    private static final Path MONOLITH_DB = Path.of("..", "sample-monolith", "src", "main", "resources", "db", "monolith");
-    private static final Path SERVICE_DB = Path.of("..", "extracted-services", "appointments", "src", "main", "resources",
-            "db", "appointments");
-
     @Test
     void shippedMappingSyncsTheSampleMonolithIntoTheAppointmentsService() throws Exception {
-        Path mapping = Path.of("src", "main", "resources", "mappings", "appointments.yaml");
+        Path mapping = SampleSchemas.MAPPING;
         try (LocalPostgres pg = LocalPostgres.start()) {
             HikariDataSource legacy = pg.dataSource("mono", 2);
             HikariDataSource svc = pg.dataSource("appts", 2);
-            migrate(legacy, MONOLITH_DB);
-            migrate(svc, SERVICE_DB);
-            exec(legacy, "ALTER TABLE phys_lic REPLICA IDENTITY FULL");
+            SampleSchemas.create(legacy, svc);
             exec(legacy, """
                     INSERT INTO pt (pt_id, pt_fnm, pt_lnm, pt_st, pt_email) VALUES (1, 'Ann', 'Lee', 'NY', 'ann@example.com');
                     INSERT INTO phys (phys_id, phys_fnm, phys_lnm, phys_npi) VALUES (7, 'Bo', 'Ray', '1234567890');
@@ -71,15 +62,6 @@ class AppointmentsMappingIT {
                 assertThat(count(svc, "SELECT count(*) FROM physician_licences")).isEqualTo(1);
                 assertThat(new Verifier(new MappingLoader().load(mapping), Direction.FORWARD, 100)
                         .run(pg.jdbcUrl("mono"), pg.jdbcUrl("appts"), false).mismatches()).isEmpty();
-            }
-        }
-    }
-
-    /** Applies the migrations listed in the module's migrations.index, in order. */
-    private static void migrate(HikariDataSource ds, Path dir) throws IOException, URISyntaxException {
-        for (String line : Files.readAllLines(dir.resolve("migrations.index"))) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                exec(ds, Files.readString(dir.resolve(line.strip())));
             }
         }
     }

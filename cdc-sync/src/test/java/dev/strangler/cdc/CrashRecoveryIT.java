@@ -38,6 +38,7 @@ class CrashRecoveryIT {
         target = pg.dataSource("cr_new", 4);
         exec(legacy, "INSERT INTO appt SELECT g, g, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', 1, 1"
                 + " FROM generate_series(1, 2000) g");
+        exec(legacy, "CREATE TABLE unrelated (id bigserial PRIMARY KEY, payload text)");
     }
 
     @AfterAll
@@ -50,12 +51,16 @@ class CrashRecoveryIT {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong writes = new AtomicLong();
         Thread writer = new Thread(() -> write(writing, writes), "writer");
+        // Writes outside the publication: gaps in which the slot is confirmed by keepalive
+        // (lsn.flush.mode=connector_and_driver) between real changes, so kills land on both kinds of confirmation.
+        Thread noise = new Thread(() -> noise(writing), "noise");
         String src = pg.jdbcUrl("cr_legacy");
         String dst = pg.jdbcUrl("cr_new");
         Process child = SyncChild.spawn(src, dst, TestSchemas.mapping(), "cr_fwd");
         try {
             await(Duration.ofSeconds(40), () -> count(target, "SELECT count(*) FROM appointments") >= 2000, "snapshot");
             writer.start();
+            noise.start();
             for (int kill = 0; kill < 3; kill++) {
                 long applied = appliedRows();
                 await(Duration.ofSeconds(60), () -> appliedRows() > applied + 200, "syncer applying writes");
@@ -66,6 +71,7 @@ class CrashRecoveryIT {
             await(Duration.ofSeconds(60), () -> appliedRows() > applied + 200, "restarted syncer applying");
             writing.set(false);
             writer.join();
+            noise.join();
             long lastTx = count(legacy, "SELECT max(version) FROM appt");
             // The last transaction inserts a row with the highest version: once it is there, all is.
             await(Duration.ofSeconds(60), () -> count(target, "SELECT coalesce(max(version), 0) FROM appointments") >= lastTx,
@@ -84,6 +90,19 @@ class CrashRecoveryIT {
 
     private static long appliedRows() {
         return count(target, "SELECT coalesce(sum(rows_applied), 0) FROM strangler_cdc_offset");
+    }
+
+    /** ~100 single-row transactions/s on a table the syncer does not stream. */
+    private static void noise(AtomicBoolean writing) {
+        try (Connection c = legacy.getConnection();
+                PreparedStatement ins = c.prepareStatement("INSERT INTO unrelated (payload) VALUES (repeat('x', 100))")) {
+            while (writing.get()) {
+                ins.executeUpdate();
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // pacing of the load generator
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("noise writer failed: " + e.getMessage(), e);
+        }
     }
 
     /** Small transactions: insert a new row, update two, delete one; version counts writes. */

@@ -56,6 +56,19 @@ public final class AdminClient {
         return send("GET", "/api/routes", null);
     }
 
+    /** {@code GET /api/backends}: {@code {"backends":[...]}} with endpoint states. */
+    public JsonNode backends() {
+        return send("GET", "/api/backends", null);
+    }
+
+    /**
+     * An endpoint change: {@code PUT /api/backends/{name}/endpoints} for {@code op} "endpoints",
+     * else {@code POST /api/backends/{name}/{op}} (add, remove, drain). Answers {@code {"backend":{...}}}.
+     */
+    public JsonNode changeEndpoints(String backend, String op, ObjectNode body) {
+        return send(op.equals("endpoints") ? "PUT" : "POST", "/api/backends/" + segment(backend) + "/" + op, body);
+    }
+
     /** {@code GET /api/routes/{id}}: one route. */
     public JsonNode route(String id) {
         return send("GET", "/api/routes/" + segment(id), null);

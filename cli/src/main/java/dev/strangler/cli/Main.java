@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
                 dev.strangler.cli.command.SampleCommand.class,
                 dev.strangler.cli.command.CdcCommand.class,
                 dev.strangler.cli.command.RampCommand.class,
+                dev.strangler.cli.command.BackendsCommand.class,
         })
 public final class Main {
 

@@ -2,6 +2,7 @@ package dev.strangler.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.strangler.legacy.normalize.NormalizerRegistry;
 import dev.strangler.shadow.ShadowRouteConfig;
 import java.time.Duration;
 import java.util.HashSet;
@@ -22,9 +23,12 @@ import java.util.Set;
  * @param compareWorkers comparison threads (off the event loops)
  * @param ioThreads      dedicated event-loop threads sending the copies; 0 = the client's own I/O thread
  * @param routes         per-route shadow settings
+ * @param normalizers    legacy-adapter response normalisers (top-level {@code normalizers:}) that routes'
+ *                       {@code legacyNormalizers} name
  */
 public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurrent, int queueCapacity, Duration timeout,
-                           long maxBodyBytes, int compareWorkers, int ioThreads, List<ShadowRouteConfig> routes) {
+                           long maxBodyBytes, int compareWorkers, int ioThreads, List<ShadowRouteConfig> routes,
+                           NormalizerRegistry normalizers) {
 
     /** Default limits. */
     public static final int DEFAULT_MAX_CONCURRENT = 256;
@@ -34,10 +38,11 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
 
     /** No diff store, nothing mirrored. */
     public static final MirrorConfig NONE = new MirrorConfig(null, null, DEFAULT_MAX_CONCURRENT, DEFAULT_QUEUE_CAPACITY,
-            DEFAULT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, List.of());
+            DEFAULT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, List.of(), NormalizerRegistry.empty());
 
     public MirrorConfig {
         requireNonNull(timeout, "timeout");
+        requireNonNull(normalizers, "normalizers");
         routes = List.copyOf(routes);
         if (maxConcurrent < 1 || queueCapacity < 0 || compareWorkers < 1 || maxBodyBytes < 1 || timeout.isNegative()
                 || timeout.isZero() || ioThreads < 0) {
@@ -58,6 +63,13 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
         }
     }
 
+    /** Without normalisers. */
+    public MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurrent, int queueCapacity, Duration timeout,
+                        long maxBodyBytes, int compareWorkers, int ioThreads, List<ShadowRouteConfig> routes) {
+        this(storeJdbcUrl, hmacKey, maxConcurrent, queueCapacity, timeout, maxBodyBytes, compareWorkers, ioThreads, routes,
+                NormalizerRegistry.empty());
+    }
+
     /** Comparison threads by default: half the cores, at least one. */
     public static int defaultCompareWorkers() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -66,13 +78,13 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
     /** The same limits and store with other route settings. */
     public MirrorConfig withRoutes(List<ShadowRouteConfig> newRoutes) {
         return new MirrorConfig(storeJdbcUrl, hmacKey, maxConcurrent, queueCapacity, timeout, maxBodyBytes,
-                compareWorkers, ioThreads, newRoutes);
+                compareWorkers, ioThreads, newRoutes, normalizers);
     }
 
     /** A config with a diff store and default limits (tests, the demo). */
     public static MirrorConfig of(String storeJdbcUrl, String hmacKey, List<ShadowRouteConfig> routes) {
         return new MirrorConfig(storeJdbcUrl, hmacKey, DEFAULT_MAX_CONCURRENT, DEFAULT_QUEUE_CAPACITY, DEFAULT_TIMEOUT,
-                DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, routes);
+                DEFAULT_MAX_BODY_BYTES, defaultCompareWorkers(), 0, routes, NormalizerRegistry.empty());
     }
 
     /** The JDBC URL with any password masked, for logs. */
@@ -85,6 +97,7 @@ public record MirrorConfig(String storeJdbcUrl, String hmacKey, int maxConcurren
         return "MirrorConfig{store=" + maskUrl(storeJdbcUrl) + ", hmacKey=" + (hmacKey == null ? "none" : "****")
                 + ", maxConcurrent=" + maxConcurrent + ", queueCapacity=" + queueCapacity + ", timeout=" + timeout
                 + ", maxBodyBytes=" + maxBodyBytes + ", compareWorkers=" + compareWorkers + ", ioThreads=" + ioThreads
-                + ", routes=" + routes.stream().map(ShadowRouteConfig::route).toList() + "}";
+                + ", routes=" + routes.stream().map(ShadowRouteConfig::route).toList()
+                + ", normalizers=" + normalizers.names().stream().sorted().toList() + "}";
     }
 }

@@ -8,6 +8,7 @@ import dev.strangler.proxy.routing.PathRewrite;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
 import dev.strangler.proxy.routing.Sticky;
+import dev.strangler.legacy.normalize.NormalizerRegistry;
 import dev.strangler.shadow.ShadowRouteConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -37,7 +38,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ProxyConfigLoader {
 
     private static final Set<String> TOP = Set.of("listen", "threads", "admin", "backends", "routes", "limits",
-            "state", "shutdown", "shutdownGrace", "controlPlane", "shadowStore", "shadowHmacKey", "mirror", "metrics");
+            "state", "shutdown", "shutdownGrace", "controlPlane", "shadowStore", "shadowHmacKey", "mirror", "metrics", "normalizers");
     private static final Set<String> LISTEN = Set.of("address", "reusePort");
     private static final Set<String> SHUTDOWN = Set.of("drainDelay", "grace");
     private static final Set<String> CONTROL_PLANE = Set.of("jdbcUrl", "connectTimeout", "reconnectMaxBackoff");
@@ -116,8 +117,9 @@ public final class ProxyConfigLoader {
         Map<String, GuardConfig> guards = new LinkedHashMap<>();
         List<ShadowRouteConfig> shadows = new ArrayList<>();
         int[] firstShadowLine = {0};
-        List<Route> routes = routes(r, root, backends, guards, shadows, firstShadowLine);
-        MirrorConfig mirror = ShadowConfigReader.mirror(r, root, shadows, firstShadowLine[0]);
+        NormalizerRegistry normalizers = ShadowConfigReader.normalizers(r, root);
+        List<Route> routes = routes(r, root, backends, guards, shadows, firstShadowLine, normalizers);
+        MirrorConfig mirror = ShadowConfigReader.mirror(r, root, shadows, firstShadowLine[0], normalizers);
         LimitsConfig limits = limits(r, r.map(root.entries().get("limits"), "limits"));
         StateConfig state = state(r, r.map(root.entries().get("state"), "state"));
         ShutdownConfig shutdown = ShutdownReader.shutdown(r, root);
@@ -217,7 +219,7 @@ public final class ProxyConfigLoader {
 
     private static List<Route> routes(ConfigReader r, MapNode root, Map<String, BackendConfig> backends,
                                       Map<String, GuardConfig> guards, List<ShadowRouteConfig> shadows,
-                                      int[] firstShadowLine) {
+                                      int[] firstShadowLine, NormalizerRegistry normalizers) {
         List<Route> out = new ArrayList<>();
         ListNode list = r.list(root.entries().get("routes"), "routes");
         if (list == null) {
@@ -235,7 +237,8 @@ public final class ProxyConfigLoader {
                 if (g != null) {
                     guards.put(route.id(), g);
                 }
-                ShadowRouteConfig shadow = ShadowConfigReader.route(r, list.items().get(i), "routes[" + i + "]", route);
+                ShadowRouteConfig shadow = ShadowConfigReader.route(r, list.items().get(i), "routes[" + i + "]", route,
+                        normalizers);
                 if (shadow != null) {
                     shadows.add(shadow);
                     if (firstShadowLine[0] == 0) {

@@ -97,13 +97,16 @@ public final class ProxyServer implements AutoCloseable {
         RouteStateStore state = new RouteStateStore(config.state().stateFile(), json);
         this.store = config.controlPlane().enabled()
                 ? new PgControlPlane(config.controlPlane(), config.routes(), state, json, recordTo)
-                : new FileRouteStore(state, new AuditLog(config.state().auditLog(), json));
+                : new FileRouteStore(state, new AuditLog(config.state().auditLog(), json), json);
         this.routes = new AtomicReference<>(store.load(config.routes()));
+        this.backends = new Backends(config.backends().values(), recordTo);
+        // Endpoint changes made at run time (state file, control plane or its cache) replace the config's.
+        backends.applyOverrides(store.loadEndpoints());
+        store.followEndpoints(backends::applyOverrides);
         WebSocketSessions webSockets = new WebSocketSessions();
         this.controller = new RouteController(routes, store, webSockets, clock);
         store.follow(controller);
         this.guards = new RouteGuards(config.guards(), controller, recordTo, System::nanoTime);
-        this.backends = new Backends(config.backends().values(), recordTo);
         if (config.reusePort() && !transport.name().equals("epoll")) {
             guards.close();
             store.close();
@@ -114,7 +117,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new ProxyException("listen.reusePort: true needs the native epoll transport (Linux x86-64); this "
                     + "platform runs NIO (set listen.reusePort: false, or run on Linux)", null);
         }
-        this.shadow = ShadowWiring.start(config, recordTo, clock, transport.clientChannel(),
+        this.shadow = ShadowWiring.start(config, backends, recordTo, clock, transport.clientChannel(),
                 transport.ioHandlerFactory());
         this.context = new ProxyContext(routes, backends, config.limits(),
                 new ProxyMetrics(recordTo, guards::window), webSockets, transport.clientChannel(), shadow.mirror());
@@ -133,7 +136,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         PrometheusMeterRegistry scrape = prometheus;
         AdminHandler admin = new AdminHandler(controller, List.copyOf(config.admin().tokens().values()), adminWorker,
-                scrape::scrape, readiness::get, json, new BackendAdmin(backends, store.audit(), clock, json),
+                scrape::scrape, readiness::get, json, new BackendAdmin(backends, store, clock, json),
                 shadow.dashboard(new ProxyRouteStats(routes::get, recordTo, clock), clock), shadow.unavailableReason(),
                 dashboardWorker);
         try {

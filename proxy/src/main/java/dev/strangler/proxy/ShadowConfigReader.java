@@ -3,6 +3,9 @@ package dev.strangler.proxy;
 import dev.strangler.proxy.YamlTree.ListNode;
 import dev.strangler.proxy.YamlTree.MapNode;
 import dev.strangler.proxy.YamlTree.Node;
+import dev.strangler.legacy.normalize.NormalizerRegistry;
+import dev.strangler.legacy.normalize.ResponseNormalizer;
+import dev.strangler.legacy.normalize.ResponseNormalizers;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.shadow.ShadowRouteConfig;
 import dev.strangler.shadow.Side;
@@ -11,14 +14,17 @@ import dev.strangler.shadow.diff.ArrayRule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Reads the mirroring keys: route-level {@code shadow:}, top-level {@code shadowStore:},
- * {@code shadowHmacKey} and {@code mirror:}. Same rules as the rest of the loader: every problem
+ * {@code shadowHmacKey}, {@code mirror:} and {@code normalizers:} (legacy-adapter response
+ * normalisers that a route's {@code shadow.legacyNormalizers} names). Same rules as the rest of the loader: every problem
  * is recorded with file, line and key path.
  */
 final class ShadowConfigReader {
@@ -29,14 +35,120 @@ final class ShadowConfigReader {
     private static final Set<String> MIRROR = Set.of("maxConcurrent", "queueCapacity", "timeout", "maxBodyBytes",
             "compareWorkers", "ioThreads");
     private static final Set<String> ARRAY = Set.of("path", "mode", "key");
+    private static final Set<String> STEP = Set.of("rename", "mapValues", "remove");
+    private static final Set<String> RENAME = Set.of("from", "to");
+    private static final Set<String> MAP_VALUES = Set.of("pointer", "codes");
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
     private ShadowConfigReader() {
     }
 
+    /**
+     * Top-level {@code normalizers:}: name → list of steps, each one of {@code rename: {from, to}},
+     * {@code mapValues: {pointer, codes: {OLD: NEW}}} or {@code remove: POINTER} (the built-ins of
+     * {@link ResponseNormalizers}, applied in order). Empty when absent; invalid entries are left
+     * out with an error.
+     */
+    static NormalizerRegistry normalizers(ConfigReader r, MapNode root) {
+        MapNode m = r.map(root.entries().get("normalizers"), "normalizers");
+        if (m == null) {
+            return NormalizerRegistry.empty();
+        }
+        NormalizerRegistry.Builder b = NormalizerRegistry.builder();
+        for (Map.Entry<String, Node> e : m.entries().entrySet()) {
+            String nat = "normalizers." + e.getKey();
+            ListNode steps = r.list(e.getValue(), nat);
+            if (steps == null || steps.items().isEmpty()) {
+                if (steps != null) {
+                    r.error(steps.line(), nat, "no steps (expected: a list of rename, mapValues or remove)");
+                }
+                b.register(e.getKey(), ResponseNormalizer.identity()); // declared: routes naming it get no second error
+                continue;
+            }
+            ResponseNormalizer chain = ResponseNormalizer.identity();
+            boolean ok = true;
+            for (int i = 0; i < steps.items().size(); i++) {
+                ResponseNormalizer step = step(r, steps.items().get(i), nat + "[" + i + "]");
+                if (step == null) {
+                    ok = false;
+                } else {
+                    chain = chain.andThen(step);
+                }
+            }
+            // With errors the whole config is refused; the name stays declared so routes naming it are not blamed.
+            b.register(e.getKey(), ok ? chain : ResponseNormalizer.identity());
+        }
+        return b.build();
+    }
+
+    private static ResponseNormalizer step(ConfigReader r, Node node, String at) {
+        MapNode m = r.map(node, at);
+        if (m == null) {
+            return null;
+        }
+        r.checkKeys(m, at, STEP);
+        if (m.entries().size() != 1 || !STEP.containsAll(m.entries().keySet())) {
+            if (m.entries().size() != 1) {
+                r.error(m.line(), at, "one step per list item (expected exactly one of: mapValues, remove, rename)");
+            }
+            return null;
+        }
+        String kind = m.entries().keySet().iterator().next();
+        String kat = at + "." + kind;
+        try {
+            switch (kind) {
+                case "remove" -> {
+                    String pointer = r.string(m, "remove", at, true);
+                    return pointer == null ? null : ResponseNormalizers.remove(pointer.trim());
+                }
+                case "rename" -> {
+                    MapNode rm = r.map(m.entries().get("rename"), kat);
+                    if (rm == null) {
+                        return null;
+                    }
+                    r.checkKeys(rm, kat, RENAME);
+                    String from = r.string(rm, "from", kat, true);
+                    String to = r.string(rm, "to", kat, true);
+                    return from == null || to == null ? null : ResponseNormalizers.rename(from.trim(), to.trim());
+                }
+                default -> {
+                    MapNode vm = r.map(m.entries().get("mapValues"), kat);
+                    if (vm == null) {
+                        return null;
+                    }
+                    r.checkKeys(vm, kat, MAP_VALUES);
+                    String pointer = r.string(vm, "pointer", kat, true);
+                    MapNode codes = r.map(vm.entries().get("codes"), kat + ".codes");
+                    if (codes == null) {
+                        if (!vm.entries().containsKey("codes")) {
+                            r.error(vm.line(), kat + ".codes", "missing (required: a mapping of legacy value: new value)");
+                        }
+                        return null;
+                    }
+                    Map<String, String> table = new LinkedHashMap<>();
+                    for (String code : codes.entries().keySet()) {
+                        String to = r.string(codes, code, kat + ".codes", true);
+                        if (to != null) {
+                            table.put(code, to);
+                        }
+                    }
+                    return pointer == null ? null : ResponseNormalizers.mapValues(pointer.trim(), table);
+                }
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            r.error(r.line(m, kind), kat, String.valueOf(e.getMessage()));
+            return null;
+        }
+    }
+
     /** The {@code shadow:} of one route entry, or null when absent or invalid. */
     static ShadowRouteConfig route(ConfigReader r, Node routeNode, String at, Route route) {
+        return route(r, routeNode, at, route, NormalizerRegistry.empty());
+    }
+
+    /** The {@code shadow:} of one route entry, or null; {@code legacyNormalizers} must name entries of {@code normalizers}. */
+    static ShadowRouteConfig route(ConfigReader r, Node routeNode, String at, Route route, NormalizerRegistry normalizers) {
         if (!(routeNode instanceof MapNode rm) || !rm.entries().containsKey("shadow") || route == null) {
             return null;
         }
@@ -106,9 +218,23 @@ final class ShadowConfigReader {
         if (headers != null) {
             b.headers(headers);
         }
-        List<String> normalizers = strings(r, m, "legacyNormalizers", sat);
-        if (normalizers != null) {
-            b.legacyNormalizers(normalizers);
+        ListNode list = r.list(m.entries().get("legacyNormalizers"), sat + ".legacyNormalizers");
+        if (list != null) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                String name = r.string(list.items().get(i), sat + ".legacyNormalizers[" + i + "]");
+                if (name == null) {
+                    continue;
+                }
+                names.add(name.trim());
+                if (!normalizers.names().contains(name.trim())) {
+                    r.error(list.items().get(i).line(), sat + ".legacyNormalizers[" + i + "]", "'" + name.trim() + "' is not declared"
+                            + " (expected one of: " + (normalizers.names().isEmpty() ? "none declared"
+                            : String.join(", ", normalizers.names().stream().sorted().toList()))
+                            + "; declare it under the top-level normalizers: key)");
+                }
+            }
+            b.legacyNormalizers(names);
         }
         List<ArrayRule> arrays = arrays(r, m, sat);
         if (arrays != null) {
@@ -126,7 +252,8 @@ final class ShadowConfigReader {
     }
 
     /** Top-level keys: the diff store, the HMAC key and the mirror limits. */
-    static MirrorConfig mirror(ConfigReader r, MapNode root, List<ShadowRouteConfig> routes, int firstShadowLine) {
+    static MirrorConfig mirror(ConfigReader r, MapNode root, List<ShadowRouteConfig> routes, int firstShadowLine,
+                               NormalizerRegistry normalizers) {
         String url = null;
         MapNode store = r.map(root.entries().get("shadowStore"), "shadowStore");
         if (store != null) {
@@ -179,7 +306,7 @@ final class ShadowConfigReader {
         if (!r.errors().isEmpty()) {
             return MirrorConfig.NONE;
         }
-        return new MirrorConfig(url, key, maxConcurrent, queue, timeout, maxBody, workers, ioThreads, routes);
+        return new MirrorConfig(url, key, maxConcurrent, queue, timeout, maxBody, workers, ioThreads, routes, normalizers);
     }
 
     private static Double number(ConfigReader r, MapNode m, String key, String at, double min, double max) {

@@ -414,7 +414,7 @@ class ControlPlaneFleetIT {
         try (var c = pg.dataSource(db, 1).getConnection(); var st = c.createStatement()) {
             try (var rs = st.executeQuery("SELECT count(*) FROM control_schema_version")) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getInt(1)).as("one row per migration (routes and audit; run-time endpoints)").isEqualTo(2);
             }
             st.execute("INSERT INTO control_schema_version (version) VALUES (99)");
         }
@@ -422,7 +422,7 @@ class ControlPlaneFleetIT {
         JsonNode ready = readyz(newer);
         assertThat(ready.path("controlPlane").asText()).isEqualTo("degraded");
         assertThat(ready.path("controlPlaneDetail").asText())
-                .contains("control-plane schema version 99 is newer than this build's 1 (expected: upgrade strangler");
+                .contains("control-plane schema version 99 is newer than this build's 2 (expected: upgrade strangler");
     }
 
     private static JsonNode readyz(ProxyServer p) {

@@ -223,7 +223,9 @@ class EndpointGroupIT {
         assertThat(actions).containsExactly(
                 "set-endpoints task 1 replaced {\"before\":[\"" + eps.get(0).address() + "\",\"" + eps.get(1).address()
                         + "\",\"" + eps.get(2).address() + "\"],\"after\":[\"" + eps.get(0).address() + "\",\""
-                        + eps.get(2).address() + "\"]}",
-                "drain-endpoint deploy {\"endpoint\":\"" + eps.get(0).address() + "\"}");
+                        + eps.get(2).address() + "\"],\"draining\":[],\"version\":1}",
+                "drain-endpoint deploy {\"endpoint\":\"" + eps.get(0).address() + "\",\"before\":[\"" + eps.get(0).address()
+                        + "\",\"" + eps.get(2).address() + "\"],\"after\":[\"" + eps.get(0).address() + "\",\""
+                        + eps.get(2).address() + "\"],\"draining\":[\"" + eps.get(0).address() + "\"],\"version\":2}");
     }
 }

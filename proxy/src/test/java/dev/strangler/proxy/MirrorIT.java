@@ -3,6 +3,11 @@ package dev.strangler.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strangler.embedded.LocalPostgres;
+import dev.strangler.legacy.normalize.NormalizerRegistry;
+import dev.strangler.legacy.normalize.ResponseNormalizers;
+import dev.strangler.proxy.backend.Balance;
+import dev.strangler.proxy.backend.OutlierConfig;
+import dev.strangler.proxy.backend.ResilienceConfig;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
 import dev.strangler.shadow.ShadowRouteConfig;
@@ -36,6 +41,7 @@ class MirrorIT {
     private static DiffQueries queries;
     private ScriptedBackend legacy;
     private ScriptedBackend target;
+    private ScriptedBackend target2;
     private ProxyServer proxy;
     private SimpleMeterRegistry meters;
 
@@ -63,6 +69,9 @@ class MirrorIT {
         if (target != null) {
             target.close();
         }
+        if (target2 != null) {
+            target2.close();
+        }
     }
 
     /** Routes {@code /api/<id>} legacy → target at weight 0, mirrored with {@code shadow}; mirror limits as given. */
@@ -73,19 +82,26 @@ class MirrorIT {
     /** {@code mirrorThreads} > 0: copies leave from dedicated mirror event loops. */
     private void start(ShadowRouteConfig shadow, int maxConcurrent, int queue, Duration timeout, int mirrorThreads)
             throws Exception {
-        legacy = new ScriptedBackend();
         target = new ScriptedBackend();
+        start(shadow, maxConcurrent, queue, timeout, mirrorThreads,
+                new BackendConfig("appointments", new HostPort("127.0.0.1", target.port())), NormalizerRegistry.empty());
+    }
+
+    /** The target backend as given (its endpoints started by the caller), normalisers as given. */
+    private void start(ShadowRouteConfig shadow, int maxConcurrent, int queue, Duration timeout, int mirrorThreads,
+                       BackendConfig targetBackend, NormalizerRegistry normalizers) throws Exception {
+        legacy = new ScriptedBackend();
         Path dir = Files.createTempDirectory("mirror-it");
         String id = shadow.route();
         meters = new SimpleMeterRegistry();
         ProxyConfig config = ProxyConfig.builder()
                 .listen(new HostPort("127.0.0.1", 0)).threads(1).adminListen(new HostPort("127.0.0.1", 0))
                 .backend("monolith", new HostPort("127.0.0.1", legacy.port()))
-                .backend("appointments", new HostPort("127.0.0.1", target.port()))
+                .backend(targetBackend)
                 .route(new Route(id, RouteMatch.prefix("/api/" + id), "monolith", "appointments", 0, null, null))
                 .state(StateConfig.in(dir)).shutdownGrace(Duration.ofSeconds(2))
                 .mirror(new MirrorConfig(pg.jdbcUrl("mirror_it"), KEY, maxConcurrent, queue, timeout, 256 * 1024, 1,
-                        mirrorThreads, List.of(shadow)))
+                        mirrorThreads, List.of(shadow), normalizers))
                 .build();
         proxy = ProxyServer.start(config, meters, Clock.systemUTC());
     }
@@ -139,6 +155,61 @@ class MirrorIT {
         // the second primary request is a mirror too: marked, and sent to the monolith
         assertThat(legacy.received("GET", "/api/noisy")).hasSize(10)
                 .filteredOn(req -> "1".equals(req.header("X-Strangler-Shadow"))).hasSize(5);
+    }
+
+    @Test
+    void copiesUseTheShadowBackendsBalancerAndSkipDrainingEndpoints() throws Exception {
+        target = new ScriptedBackend();
+        target2 = new ScriptedBackend();
+        BackendConfig two = new BackendConfig("appointments", List.of(new HostPort("127.0.0.1", target.port()),
+                new HostPort("127.0.0.1", target2.port())), null, Balance.ROUND_ROBIN, null, OutlierConfig.DEFAULTS,
+                ResilienceConfig.DEFAULTS);
+        start(ShadowRouteConfig.builder("spread").noiseSampleRate(0).build(), 64, 64, Duration.ofSeconds(5), 0, two,
+                NormalizerRegistry.empty());
+        legacy.on("/api/spread", 200, "{\"id\":1}", Duration.ZERO);
+        target.on("/api/spread", 200, "{\"id\":1}", Duration.ZERO);
+        target2.on("/api/spread", 200, "{\"id\":1}", Duration.ZERO);
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(Fixture.get(proxy.port(), "/api/spread/" + i).statusCode()).isEqualTo(200);
+        }
+        Await.await(Duration.ofSeconds(20), () -> report("spread").comparisons() == 10);
+        assertThat(target.received("GET", "/api/spread")).hasSize(5); // round robin over both endpoints
+        assertThat(target2.received("GET", "/api/spread")).hasSize(5);
+
+        assertThat(proxy.backends().get("appointments").drain(new HostPort("127.0.0.1", target2.port()))).isTrue();
+        for (int i = 0; i < 4; i++) {
+            assertThat(Fixture.get(proxy.port(), "/api/spread/" + i).statusCode()).isEqualTo(200);
+        }
+        Await.await(Duration.ofSeconds(20), () -> report("spread").comparisons() == 14);
+        assertThat(target.received("GET", "/api/spread")).hasSize(9); // a draining endpoint gets no copies
+        assertThat(target2.received("GET", "/api/spread")).hasSize(5);
+        assertThat(report("spread").matches()).isEqualTo(14);
+    }
+
+    @Test
+    void legacyNormalizersReshapeTheMonolithsAnswerBeforeComparing() throws Exception {
+        target = new ScriptedBackend();
+        NormalizerRegistry normalizers = NormalizerRegistry.builder()
+                .register("appointments-v1", ResponseNormalizers.rename("/appt_status", "status")
+                        .andThen(ResponseNormalizers.mapValues("/status", java.util.Map.of("B", "BOOKED"))))
+                .build();
+        start(ShadowRouteConfig.builder("reshaped").noiseSampleRate(0).legacyNormalizers(List.of("appointments-v1")).build(),
+                64, 64, Duration.ofSeconds(5), 0, new BackendConfig("appointments", new HostPort("127.0.0.1", target.port())),
+                normalizers);
+        legacy.on("/api/reshaped/1", 200, "{\"id\":1,\"appt_status\":\"B\"}", Duration.ZERO);
+        target.on("/api/reshaped/1", 200, "{\"id\":1,\"status\":\"BOOKED\"}", Duration.ZERO);
+        legacy.on("/api/reshaped/2", 200, "{\"id\":2,\"appt_status\":\"B\"}", Duration.ZERO);
+        target.on("/api/reshaped/2", 200, "{\"id\":2,\"status\":\"CANCELLED\"}", Duration.ZERO);
+
+        assertThat(Fixture.get(proxy.port(), "/api/reshaped/1").body()).contains("appt_status"); // clients get it unchanged
+        assertThat(Fixture.get(proxy.port(), "/api/reshaped/2").statusCode()).isEqualTo(200);
+
+        Await.await(Duration.ofSeconds(20), () -> report("reshaped").comparisons() == 2);
+        RouteReport rep = report("reshaped");
+        assertThat(rep.matches()).isEqualTo(1); // renamed and mapped: equal
+        assertThat(rep.mismatches()).isEqualTo(1); // BOOKED vs CANCELLED still differs, at the new-shaped pointer
+        assertThat(rep.topFields()).extracting(RouteReport.FieldStat::field).containsExactly("/status");
     }
 
     @Test

@@ -123,7 +123,7 @@ class ProxyConfigLoaderTest {
                 .replace("headerTimeout: 500ms", "headerTimeout: soon");
         assertThat(errors(bad)).containsExactly(
                 "strangler.yaml:2: threadz: unknown key (did you mean 'threads'? expected one of: "
-                        + "admin, backends, controlPlane, limits, listen, metrics, mirror, routes, shadowHmacKey, shadowStore, shutdown, shutdownGrace, state, threads)",
+                        + "admin, backends, controlPlane, limits, listen, metrics, mirror, normalizers, routes, shadowHmacKey, shadowStore, shutdown, shutdownGrace, state, threads)",
                 "strangler.yaml:13: routes[0].match.methods[1]: 'FETCH' (expected one of: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE)",
                 "strangler.yaml:14: routes[0].legacy: 'mono' is not a declared backend (known: monolith, appointments)",
                 "strangler.yaml:24: limits.headerTimeout: 'soon' (expected: a positive duration such as 500ms, 10s, 2m, 1h)");

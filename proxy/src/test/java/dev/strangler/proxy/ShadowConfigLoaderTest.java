@@ -139,6 +139,54 @@ class ShadowConfigLoaderTest {
     }
 
     @Test
+    void legacyNormalizersNameTopLevelNormalizersThatReshapeTheLegacyAnswer() {
+        ProxyConfig c = parse(BASE.formatted("""
+                shadow: { legacyNormalizers: [appointments-v1] }
+            shadowStore: { jdbcUrl: "jdbc:postgresql://db/diffs" }
+            shadowHmacKey: 0123456789abcdef
+            normalizers:
+              appointments-v1:
+                - rename: { from: /items/*/appt_status, to: status }
+                - mapValues: { pointer: /items/*/status, codes: { B: BOOKED, C: CANCELLED } }
+                - remove: /legacy_flags
+            """));
+        assertThat(c.mirror().routes().get(0).legacyNormalizers()).containsExactly("appointments-v1");
+        assertThat(c.mirror().normalizers().names()).containsExactly("appointments-v1");
+        var tree = dev.strangler.shadow.diff.ResponseDiff.parse(
+                "{\"items\":[{\"appt_status\":\"B\"},{\"appt_status\":\"X\"}],\"legacy_flags\":1}".getBytes());
+        assertThat(c.mirror().normalizers().chain(List.of("appointments-v1")).normalize(tree).toString())
+                .isEqualTo("{\"items\":[{\"status\":\"BOOKED\"},{\"status\":\"X\"}]}");
+    }
+
+    @Test
+    void namesFileLineAndKeyOfEveryNormalizerMistake() {
+        List<String> errors = errors(BASE.formatted("""
+                shadow: { legacyNormalizers: [appointments-v1, nope] }
+            shadowStore: { jdbcUrl: "jdbc:postgresql://db/diffs" }
+            shadowHmacKey: 0123456789abcdef
+            normalizers:
+              appointments-v1:
+                - rename: { from: items/status, to: state }
+                - mapValues: { pointer: /status }
+                - remvoe: /x
+                - { remove: /a, rename: { from: /b, to: c } }
+              empty: []
+            """));
+        assertThat(errors).contains(
+                "strangler.yaml:9: routes[0].shadow.legacyNormalizers[1]: 'nope' is not declared (expected one of:"
+                        + " appointments-v1, empty; declare it under the top-level normalizers: key)",
+                "strangler.yaml:15: normalizers.appointments-v1[1].mapValues.codes: missing (required: a mapping of"
+                        + " legacy value: new value)",
+                "strangler.yaml:17: normalizers.appointments-v1[3]: one step per list item (expected exactly one of:"
+                        + " mapValues, remove, rename)",
+                "strangler.yaml:18: normalizers.empty: no steps (expected: a list of rename, mapValues or remove)");
+        assertThat(errors).anyMatch(e -> e.startsWith("strangler.yaml:14: normalizers.appointments-v1[0].rename: ")
+                && e.contains("items/status"));
+        assertThat(errors).anyMatch(e -> e.startsWith("strangler.yaml:16: normalizers.appointments-v1[2].remvoe: unknown key"
+                + " (did you mean 'remove'?"));
+    }
+
+    @Test
     void refusesWritesThatWouldReachTheMonolith() {
         List<String> errors = errors(BASE.formatted("""
                 shadow: { primary: target, sideEffectFree: true, methods: [GET, DELETE] }

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.strangler.legacy.normalize.NormalizerRegistry;
 import dev.strangler.shadow.diff.Difference;
@@ -164,6 +165,29 @@ public final class ShadowComparator implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #submit(ShadowExchange)}, but the exchange is built by the worker that compares
+     * it: an event loop hands over what it captured (Netty headers, byte arrays) and the
+     * conversion into a {@link ShadowExchange} happens off the event loop. {@code exchange} must
+     * only read state that its caller no longer changes. Non-blocking, safe from any thread.
+     *
+     * @return false if dropped (queue full, comparator closed, or {@code routeId} has no shadow config)
+     */
+    public boolean submit(String routeId, Supplier<ShadowExchange> exchange) {
+        requireNonNull(exchange, "exchange");
+        if (!routes.get().containsKey(routeId)) {
+            metrics.unknownRouteDrops.increment();
+            return false;
+        }
+        try {
+            workers.execute(() -> compareSafely(routeId, exchange));
+            return true;
+        } catch (RejectedExecutionException full) {
+            metrics.queueDrops.increment();
+            return false;
+        }
+    }
+
     /** Compares on the calling thread; what the workers run (also used by benchmarks and replay). */
     public ComparisonRecord compare(ShadowExchange exchange) {
         CompiledRoute route = routes.get().get(exchange.routeId());
@@ -210,12 +234,16 @@ public final class ShadowComparator implements AutoCloseable {
     }
 
     private void compareSafely(ShadowExchange exchange) {
+        compareSafely(exchange.routeId(), () -> exchange);
+    }
+
+    private void compareSafely(String routeId, Supplier<ShadowExchange> exchange) {
         try {
-            compare(exchange);
+            compare(exchange.get());
         } catch (RuntimeException e) {
             // The message may quote a body: log only the route and the exception type.
-            metrics.count(exchange.routeId(), ComparisonResult.ERROR);
-            log.warn("shadow comparison failed on route {}: {}", exchange.routeId(), e.getClass().getName());
+            metrics.count(routeId, ComparisonResult.ERROR);
+            log.warn("shadow comparison failed on route {}: {}", routeId, e.getClass().getName());
         }
     }
 

@@ -73,12 +73,15 @@ public final class SchemaCheck {
                     }
                 });
                 Set<String> legacyUsed = new HashSet<>(t.legacyColumnsRead());
+                Set<String> legacyWritten = t.legacyColumnsWritten();
                 lc.forEach((name, c) -> {
                     if (!legacyUsed.contains(name) && !t.dropped().contains(name)) {
                         warnings.add(lt + "." + name + " is neither mapped nor listed under drop: (new data would be ignored)");
                     }
-                    if (!legacyUsed.contains(name) && !c.nullable() && !c.hasDefault()) {
-                        warnings.add(lt + "." + name + " is NOT NULL without a default and not mapped: reverse inserts would fail");
+                    // INSERT ... ON CONFLICT checks NOT NULL before it finds the conflict: updates fail too.
+                    if (!legacyWritten.contains(name) && !c.nullable() && !c.hasDefault()) {
+                        warnings.add(lt + "." + name + " is NOT NULL without a default and reverse sync does not write it:"
+                                + " reverse upserts (updates too) would fail");
                     }
                 });
             }

@@ -85,7 +85,7 @@ public final class Verifier {
                     chunks++;
                     rows += s.size();
                     Map<String, String> expected = expected(route, s);
-                    Map<String, String> actual = actual(route, t, expected);
+                    Map<String, String> actual = actual(route, t);
                     if (!hash(expected).equals(hash(actual))) {
                         differing++;
                         List<Mismatch> found = diff(route, expected, actual, t, s);
@@ -108,9 +108,20 @@ public final class Verifier {
             }
             return new Report(rows, chunks, differing, List.copyOf(mismatches), repaired);
         } catch (SQLException e) {
-            throw new CdcSyncException("verify failed: SQLSTATE " + e.getSQLState() + ": " + e.getMessage(), e);
+            // Not e.getMessage(): a failed repair's message quotes the row's values (PHI).
+            throw new CdcSyncException("verify failed: " + dev.strangler.cdc.apply.DeadLetter.reason(e)
+                    + (repair ? " (nothing was repaired: the repair runs in one transaction)" : ""), e);
         }
     }
+
+    /*
+     * Both sides are compared in ONE form: the new table's columns, as the mapping defines them.
+     * Legacy rows go through toNew (forward: the authoritative side; reverse: the checked side),
+     * new rows are taken as they are. Comparing in the legacy form instead breaks in reverse: a
+     * legacy row the new side never wrote to (upd_ts null, updated_at taken from crt_ts by the
+     * fallback) is equal through the mapping but not column by column, so every untouched row of
+     * the monolith looked different. Dropped legacy columns are not compared in either direction.
+     */
 
     private Map<String, String> expected(Route route, List<Map<String, Object>> sourceRows) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -118,40 +129,38 @@ public final class Verifier {
             if (!route.accepts(s)) {
                 continue;
             }
+            String key = canonKey(route.targetKey(s));
             try {
-                Map<String, Object> row = route.toTarget(s);
-                out.put(canonKey(route.targetKey(s)), canonRow(row, row.keySet()));
+                if (authority == Direction.FORWARD) {
+                    out.put(key, canonRow(route.mapping().toNew(s), route.mapping().newColumns()));
+                } else {
+                    route.mapping().toLegacy(s); // a new row the reverse sync cannot carry is never equal
+                    out.put(key, canonRow(s, route.mapping().newColumns()));
+                }
             } catch (MappingFailure e) {
-                out.put(canonKey(route.targetKey(s)), "unmappable: " + e.getMessage());
+                out.put(key, "unmappable: " + e.getMessage());
             }
         }
         return out;
     }
 
-    private Map<String, String> actual(Route route, List<Map<String, Object>> targetRows, Map<String, String> expected) {
+    private Map<String, String> actual(Route route, List<Map<String, Object>> targetRows) {
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> cols = columnsWritten(route);
         for (Map<String, Object> t : targetRows) {
             if (authority == Direction.REVERSE && !route.mapping().accepts(t)) {
                 continue; // legacy rows outside the mapping's filter are not the new service's
             }
             Map<String, Object> key = new LinkedHashMap<>();
             route.targetKeyColumns().forEach(k -> key.put(k, t.get(k)));
-            out.put(canonKey(key), canonRow(t, cols));
+            try {
+                Map<String, Object> asNew = authority == Direction.FORWARD ? t : route.mapping().toNew(t);
+                out.put(canonKey(key), canonRow(asNew, route.mapping().newColumns()));
+            } catch (MappingFailure e) {
+                // A legacy value the mapping cannot read (e.g. a code it does not know): never equal.
+                out.put(canonKey(key), "unmappable legacy row: " + e.getMessage());
+            }
         }
         return out;
-    }
-
-    private List<String> columnsWritten(Route route) {
-        if (authority == Direction.FORWARD) {
-            return route.mapping().newColumns();
-        }
-        List<String> cols = new ArrayList<>(route.mapping().legacyKeyColumns());
-        // Columns the reverse direction writes (a timestamp's fallback column is only read).
-        route.mapping().columns().forEach(c -> cols.addAll(
-                c instanceof dev.strangler.legacyadapter.mapping.ColumnMapping.TimestampInZone t
-                        ? List.of(t.legacyColumn()) : c.legacyColumns()));
-        return cols;
     }
 
     private static List<Mismatch> diff(Route route, Map<String, String> expected, Map<String, String> actual,
@@ -188,9 +197,15 @@ public final class Verifier {
             if (s == null || !route.accepts(s)) {
                 n += SqlWriter.delete(dst, route.targetTable(), route.targetKeyColumns(), List.of(m.key()));
             } else {
+                Map<String, Object> row;
+                try {
+                    row = route.toTarget(s);
+                } catch (MappingFailure e) {
+                    continue; // stays reported: the mapping (or the row) must be fixed first
+                }
                 // Repair copies the authoritative row whatever the version says.
-                n += SqlWriter.upsert(dst, route.targetTable(), List.copyOf(route.toTarget(s).keySet()),
-                        route.targetKeyColumns(), null, true, List.of(route.toTarget(s)));
+                n += SqlWriter.upsert(dst, route.targetTable(), List.copyOf(row.keySet()), route.targetKeyColumns(), null,
+                        true, List.of(row));
             }
         }
         return n;

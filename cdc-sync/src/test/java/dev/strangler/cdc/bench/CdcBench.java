@@ -86,7 +86,7 @@ public final class CdcBench {
                 raw500 = latencies(write(legacy, 500, SECONDS, ids, committed), committed, seen);
                 raw2000 = latencies(write(legacy, 2000, SECONDS, ids, committed), committed, seen);
             }
-            exec(legacy, "SELECT pg_drop_replication_slot('bench_raw')");
+            dropSlot(legacy, "bench_raw");
 
             // 2. Our syncer: commit → applied in the target.
             CdcSyncConfig config = CdcSyncConfig.builder().source(pg.jdbcUrl("bench_legacy")).target(pg.jdbcUrl("bench_new"))
@@ -110,8 +110,8 @@ public final class CdcBench {
             exec(snap, "CREATE TABLE bench_dst (id bigint PRIMARY KEY, a int, b text, c numeric(10,2), starts_at timestamptz,"
                     + " applied_at timestamptz DEFAULT clock_timestamp())");
             long total = count(legacy, "SELECT count(*) FROM bench_src");
-            double rawSnapshotRate = rawSnapshot(pg, total);
-            exec(legacy, "SELECT pg_drop_replication_slot('bench_rawsnap')");
+            double rawSnapshotRate = rawSnapshot(pg, legacy, total);
+            dropSlot(legacy, "bench_rawsnap");
             long t0 = System.nanoTime();
             double snapshotRate;
             try (CdcSync sync = CdcSync.start(CdcSyncConfig.builder().source(pg.jdbcUrl("bench_legacy"))
@@ -305,7 +305,7 @@ public final class CdcBench {
     }
 
     /** Raw Debezium initial snapshot of the table, consuming without applying: the baseline for ours. */
-    private static double rawSnapshot(LocalPostgres pg, long rows) throws Exception {
+    private static double rawSnapshot(LocalPostgres pg, HikariDataSource legacy, long rows) throws Exception {
         AtomicLong n = new AtomicLong();
         Properties p = rawProperties(pg, "bench_rawsnap");
         p.setProperty("snapshot.mode", "initial");
@@ -326,8 +326,18 @@ public final class CdcBench {
             while (n.get() < rows && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(20_000_000L);
             }
-            return n.get() / ((System.nanoTime() - t0) / 1e9);
+            double rate = n.get() / ((System.nanoTime() - t0) / 1e9);
+            // Closing while the connector switches from snapshot to streaming makes Debezium log
+            // producer failures: stop it once it streams (its slot is in use).
+            awaitSlot(legacy, "bench_rawsnap");
+            return rate;
         }
+    }
+
+    /** Drops a slot once the closed engine's walsender has let go of it. */
+    private static void dropSlot(HikariDataSource ds, String slot) throws SQLException {
+        awaitCount(ds, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND NOT active", 1, 30);
+        exec(ds, "SELECT pg_drop_replication_slot('" + slot + "')");
     }
 
     private static long micros(Instant i) {

@@ -93,6 +93,62 @@ class CdcCommandsIT {
         assertThat(after.out()).contains("50 rows in", "0 mismatching rows");
     }
 
+    /**
+     * {@code --authority new}: the legacy side is checked against the new one through the mapping.
+     * Untouched legacy rows (upd_ts null, the mapping falls back to crt_ts) are equal; only rows
+     * that really differ are listed, named by their legacy key, and repair writes the legacy side.
+     */
+    @Test
+    void verifyWithNewAsAuthorityComparesThroughTheMappingAndRepairsTheLegacySide() throws Exception {
+        String legacy = pg.createDatabase("cli_rev_legacy").jdbcUrl("cli_rev_legacy");
+        String fresh = pg.createDatabase("cli_rev_new").jdbcUrl("cli_rev_new");
+        exec(legacy, "CREATE TABLE visit (visit_id int PRIMARY KEY, code char(1) NOT NULL, crt_ts timestamp NOT NULL,"
+                + " upd_ts timestamp, secret text);"
+                + " INSERT INTO visit SELECT g, 'A', timestamp '2026-01-01 08:00' + g * interval '1 minute', null, 's'"
+                + " FROM generate_series(1, 20) g; UPDATE visit SET code = 'R' WHERE visit_id = 5;"
+                + " INSERT INTO visit VALUES (22, 'A', timestamp '2026-01-02 08:00', null, 'only on legacy')");
+        exec(fresh, "CREATE TABLE visits (id int PRIMARY KEY, kind text NOT NULL, updated_at timestamptz NOT NULL);"
+                + " INSERT INTO visits SELECT g, 'ACUTE', timestamptz '2026-01-01 08:00+00' + g * interval '1 minute'"
+                + " FROM generate_series(1, 21) g");
+        Path visits = dir.resolve("visits.yaml");
+        Files.writeString(visits, """
+                service: visits
+                tables:
+                  visits:
+                    from: visit
+                    key: {id: visit_id}
+                    columns:
+                      kind: {from: code, codes: {A: ACUTE, R: ROUTINE}}
+                      updated_at: {from: upd_ts, zone: UTC, fallback: crt_ts}
+                    drop: [secret]
+                """);
+        java.util.function.Function<String[], CliRun.Result> verify = extra -> {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("cdc", "verify", "--legacy-db", legacy,
+                    "--new-db", fresh, "--mapping", visits.toString(), "--authority", "new", "--chunk-size", "7"));
+            args.addAll(java.util.List.of(extra));
+            return new CliRun(dir).run(args.toArray(String[]::new));
+        };
+        CliRun.Result r = verify.apply(new String[0]);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out().lines().filter(l -> !l.contains("rows in"))).containsExactlyInAnyOrder(
+                "different public.visit {visit_id=5}", "missing public.visit {visit_id=21}", "extra public.visit {visit_id=22}");
+        assertThat(r.out()).contains("21 rows in");
+
+        // A legacy NOT NULL column the mapping never writes makes the upsert fail: one line, no row values.
+        CliRun.Result failed = verify.apply(new String[] {"--repair"});
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err().lines()).singleElement().satisfies(l -> assertThat(l)
+                .contains("SQLSTATE 23502", "\"crt_ts\"", "nothing was repaired").doesNotContain("2026", "Failing row"));
+        exec(legacy, "ALTER TABLE visit ALTER crt_ts SET DEFAULT now()");
+
+        CliRun.Result repair = verify.apply(new String[] {"--repair"});
+        assertThat(repair.exit()).as(repair.toString()).isZero();
+        assertThat(repair.out()).contains("3 mismatching rows, 3 repaired");
+        CliRun.Result after = verify.apply(new String[0]);
+        assertThat(after.exit()).as(after.toString()).isZero();
+        assertThat(after.out()).contains("0 mismatching rows");
+    }
+
     @Test
     void statusOfASlotThatNeverRanSaysSo() {
         CliRun.Result r = cdc("status", "--slot", "nothing_here");

@@ -178,4 +178,33 @@ class ControlPlaneCliIT {
         assertThat(bad.err()).isEqualTo("strangler proxy: --control-db: 'postgres://db/x'"
                 + " (expected: jdbc:postgresql://host:port/database?user=NAME)\n");
     }
+
+    @Test
+    void endpointChangesThroughTheCliReachTheWholeFleetAndBadOnesSayWhy() {
+        String url = pg.createDatabase("ctl_cli_backends").jdbcUrl("ctl_cli_backends");
+        ProxyServer a = proxy("a", url);
+        ProxyServer b = proxy("b", url);
+        CliRun cli = new CliRun(home).env("STRANGLER_TOKEN", SECRET);
+
+        Result add = cli.run("backends", "add", "monolith", "http://127.0.0.1:3", "--reason", "scale out",
+                "--admin", "http://127.0.0.1:" + a.adminPort());
+        assertThat(add.exit()).as(add.toString()).isZero();
+        assertThat(add.out().strip()).isEqualTo("monolith: 127.0.0.1:1 healthy, 127.0.0.1:3 healthy (endpoints version 1)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        Result list;
+        do {
+            list = cli.run("backends", "list", "--admin", "http://127.0.0.1:" + b.adminPort());
+            assertThat(System.nanoTime()).as("proxy b shows the added endpoint within 1 s: " + list).isLessThan(deadline);
+        } while (!list.out().contains("127.0.0.1:3"));
+        assertThat(list.out()).contains("monolith      127.0.0.1:3").contains("BACKEND");
+
+        Result stale = cli.run("backends", "drain", "monolith", "http://127.0.0.1:1", "--expected-version", "0",
+                "--admin", "http://127.0.0.1:" + b.adminPort());
+        assertThat(stale.exit()).as(stale.toString()).isNotZero();
+        assertThat(stale.err()).contains("version 1, not 0");
+        Result unknown = cli.run("backends", "remove", "monolith", "http://127.0.0.1:9",
+                "--admin", "http://127.0.0.1:" + b.adminPort());
+        assertThat(unknown.exit()).isNotZero();
+        assertThat(unknown.err()).contains("has no endpoint 127.0.0.1:9").contains("known: 127.0.0.1:1, 127.0.0.1:3");
+    }
 }

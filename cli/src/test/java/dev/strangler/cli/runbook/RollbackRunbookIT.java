@@ -140,7 +140,7 @@ class RollbackRunbookIT {
     /**
      * The runbook's ramp with the runbook's gates, but 2 s holds instead of 15 minutes, checks every
      * 500 ms and few requests per step (the demo sends 20/s). The demo has no mirroring, so the
-     * mismatch gate may pass on 0 comparisons; a p99 floor of 1 s keeps a loaded 2-core machine's
+     * mismatch gate may pass on 0 comparisons; a p99 floor of 10 s keeps a loaded 2-core machine's
      * scheduling hiccups from deciding the test (RampIT tests the gates themselves).
      */
     private static List<String> shortRamp(List<String> args) {
@@ -150,7 +150,7 @@ class RollbackRunbookIT {
             out.set(hold + 1, "2s");
         }
         out.addAll(List.of("--check-interval", "500ms", "--min-requests", "5", "--min-comparisons", "0", "--max-wait", "60s",
-                "--p99-floor", "1s"));
+                "--p99-floor", "10s"));
         return out;
     }
 

@@ -60,6 +60,16 @@ public record TableMapping(String legacyTable, String newTable, List<ColumnMappi
         return s;
     }
 
+    /**
+     * Every legacy column reverse sync writes (keys first): a timestamp's {@code fallback} column
+     * is only read, a constant has no legacy column.
+     */
+    public Set<String> legacyColumnsWritten() {
+        Set<String> s = new LinkedHashSet<>(legacyKeyColumns());
+        columns.forEach(c -> s.addAll(c instanceof ColumnMapping.TimestampInZone t ? List.of(t.legacyColumn()) : c.legacyColumns()));
+        return s;
+    }
+
     /** Every new column the mapping writes (keys first). */
     public List<String> newColumns() {
         List<String> s = new ArrayList<>(newKeyColumns());

@@ -55,6 +55,23 @@ class MappingLoaderTest {
     }
 
     @Test
+    void reverseWritesKeysAndMappedColumnsButNotAFallbackColumn() {
+        TableMapping t = loader.parse("""
+                service: s
+                tables:
+                  visits:
+                    from: visit
+                    key: {id: visit_id}
+                    columns:
+                      kind: {from: code, codes: {A: ACUTE}}
+                      updated_at: {from: upd_ts, zone: UTC, fallback: crt_ts}
+                      origin: {value: legacy}
+                """, "v.yaml").tables().get(0);
+        assertThat(t.legacyColumnsRead()).containsExactly("visit_id", "code", "upd_ts", "crt_ts");
+        assertThat(t.legacyColumnsWritten()).containsExactly("visit_id", "code", "upd_ts");
+    }
+
+    @Test
     void filterRejectsRowsOutsideTheNewService() {
         TableMapping t = loader.parse(GOOD, "good.yaml").tables().get(0);
         assertThat(t.accepts(Map.of("kind", "PHONE"))).isFalse();

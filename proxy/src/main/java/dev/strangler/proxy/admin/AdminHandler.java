@@ -179,7 +179,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         }
     }
 
-    /** {@code PUT /api/backends/{name}/endpoints} and {@code POST /api/backends/{name}/drain}. */
+    /** {@code PUT /api/backends/{name}/endpoints}, {@code POST /api/backends/{name}/drain|add|remove}. */
     private void backendChange(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String path,
                                String authorization, FullHttpRequest req) {
         String rest = path.substring(BACKENDS.length() + 1);
@@ -187,14 +187,20 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         String name = slash < 0 ? rest : rest.substring(0, slash);
         String op = slash < 0 ? "" : rest.substring(slash + 1);
         boolean setEndpoints = method.equals(HttpMethod.PUT) && op.equals("endpoints");
-        boolean drain = method.equals(HttpMethod.POST) && op.equals("drain");
-        if (!setEndpoints && !drain) {
-            throw AdminException.notFound("no endpoint " + method + " " + path + " (see ADMIN-API.md)");
+        EndpointChange.Op one = !method.equals(HttpMethod.POST) ? null : switch (op) {
+            case "drain" -> EndpointChange.Op.DRAIN;
+            case "add" -> EndpointChange.Op.ADD;
+            case "remove" -> EndpointChange.Op.REMOVE;
+            default -> null;
+        };
+        if (!setEndpoints && one == null) {
+            throw AdminException.notFound("no endpoint " + method + " " + path + " (expected: PUT …/endpoints, POST"
+                    + " …/drain, …/add or …/remove; see docs/admin-api.md)");
         }
         String actor = auth.operator(authorization);
         JsonNode body = body(req.content());
         onWorker(ctx, keepAlive, () -> setEndpoints ? backends.setEndpoints(actor, name, body)
-                : backends.drain(actor, name, body));
+                : backends.change(actor, name, one, body));
     }
 
     private void dashboard(ChannelHandlerContext ctx, boolean keepAlive, HttpMethod method, String uri) {
@@ -396,6 +402,8 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (e instanceof VersionConflict c) {
             n.set("route", routeJson.route(c.current().route(c.routeId()).orElseThrow(),
                     c.current().routeVersion(c.routeId())));
+        } else if (e instanceof EndpointConflict c && c.backend() != null) {
+            n.set("backend", c.backend());
         }
         FullHttpResponse r = json(HttpResponseStatus.valueOf(e.status()), n);
         if (e.status() == 401) {

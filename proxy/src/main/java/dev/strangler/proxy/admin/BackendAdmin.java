@@ -8,32 +8,36 @@ import dev.strangler.proxy.HostPort;
 import dev.strangler.proxy.backend.BackendGroup;
 import dev.strangler.proxy.backend.Backends;
 import dev.strangler.proxy.backend.Endpoint;
+import dev.strangler.proxy.backend.EndpointOverride;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /api/backends} part of the admin API: endpoint states, circuit and bulkhead of every
- * backend, replacing a backend's endpoints and draining one. Changes are audited with route
- * {@code backend:NAME} (details: the endpoint lists before and after, or the drained endpoint). They live in this proxy's memory only: a restart goes back to the config
- * (the control plane will carry them to every proxy).
+ * backend, and run-time endpoint changes (replace the list, add, remove, drain). A change is
+ * committed to the {@link RouteStore} first (the state file of a single proxy, or the control
+ * plane, which pushes it to every proxy of the fleet) with its audit entry (route {@code backend:NAME},
+ * details: endpoint lists before and after), then applied here; so it survives a restart. Backends
+ * that discover their endpoints from DNS cannot be edited by hand (400).
  */
 public final class BackendAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackendAdmin.class);
 
     private final Backends backends;
-    private final AuditStore audit;
+    private final RouteStore store;
     private final Clock clock;
     private final ObjectMapper json;
 
-    public BackendAdmin(Backends backends, AuditStore audit, Clock clock, ObjectMapper json) {
+    public BackendAdmin(Backends backends, RouteStore store, Clock clock, ObjectMapper json) {
         this.backends = backends;
-        this.audit = audit;
+        this.store = store;
         this.clock = clock;
         this.json = json;
     }
@@ -57,6 +61,10 @@ public final class BackendAdmin {
             b.putObject("dns").put("name", g.config().dns().name()).put("port", g.config().dns().port())
                     .put("refresh", g.config().dns().refresh().toString());
         }
+        EndpointOverride o = g.override();
+        if (o != null) {
+            b.put("endpointsVersion", o.version());
+        }
         ArrayNode eps = b.putArray("endpoints");
         long now = System.nanoTime();
         for (Endpoint e : g.endpoints()) {
@@ -70,13 +78,9 @@ public final class BackendAdmin {
         return b;
     }
 
-    /** {@code PUT /api/backends/{name}/endpoints} (admin worker thread: resolves host names). */
+    /** {@code PUT /api/backends/{name}/endpoints} (admin worker thread: blocks on the store and DNS). */
     public ObjectNode setEndpoints(String actor, String name, JsonNode body) {
-        BackendGroup g = require(name);
-        if (g.config().dns() != null) {
-            throw new AdminException(409, "conflict", "backend '" + name + "' discovers its endpoints from DNS name "
-                    + g.config().dns().name() + "; change the DNS records instead");
-        }
+        requireEditable(name);
         JsonNode list = body.get("endpoints");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw AdminException.badRequest("endpoints: " + (list == null ? "missing" : list)
@@ -86,29 +90,56 @@ public final class BackendAdmin {
         for (JsonNode e : list) {
             endpoints.add(parse(e, "endpoints[" + endpoints.size() + "]"));
         }
+        return change(actor, name, EndpointChange.Op.SET, endpoints, body);
+    }
+
+    /**
+     * {@code POST /api/backends/{name}/drain}, {@code …/add} and {@code …/remove} with
+     * {@code {"endpoint": "http://host:port"}}.
+     */
+    public ObjectNode change(String actor, String name, EndpointChange.Op op, JsonNode body) {
+        requireEditable(name);
+        return change(actor, name, op, List.of(parse(body.get("endpoint"), "endpoint")), body);
+    }
+
+    private ObjectNode change(String actor, String name, EndpointChange.Op op, List<HostPort> endpoints, JsonNode body) {
+        BackendGroup g = requireEditable(name);
+        EndpointChange change = new EndpointChange(name, op, endpoints, expectedVersion(body), actor, reason(body),
+                clock.instant());
+        RouteStore.EndpointCommit commit;
+        try {
+            commit = store.commitEndpoints(g.override(), change);
+        } catch (EndpointConflict c) {
+            backends.applyOverrides(Map.of(name, c.current())); // catch up with what is committed
+            throw c.withBackend(backend(g));
+        }
         List<String> before = g.endpoints().stream().map(Endpoint::key).toList();
-        g.setEndpoints(endpoints);
-        List<String> after = g.endpoints().stream().map(Endpoint::key).toList();
-        LOG.info("backend {}: endpoints {} -> {} by {}", name, before, after, actor);
-        ObjectNode details = json.createObjectNode();
-        before.forEach(details.putArray("before")::add);
-        after.forEach(details.putArray("after")::add);
-        audit.append(new AuditEntry(clock.instant(), actor, "set-endpoints", "backend:" + name, 0, 0, reason(body),
-                details));
+        backends.applyOverrides(Map.of(name, commit.override()));
+        LOG.info("backend {}: {} {} -> {} by {}", name, op.action(), before, commit.override().keys(), actor);
         return json.createObjectNode().set("backend", backend(g));
     }
 
-    /** {@code POST /api/backends/{name}/drain}. */
-    public ObjectNode drain(String actor, String name, JsonNode body) {
+    /** The backend, if its endpoints may be changed by hand (400 for a DNS backend, 404 for an unknown one). */
+    private BackendGroup requireEditable(String name) {
         BackendGroup g = require(name);
-        HostPort hp = parse(body.get("endpoint"), "endpoint");
-        if (!g.drain(hp)) {
-            throw AdminException.notFound("backend '" + name + "' has no endpoint " + hp + " (known: "
-                    + String.join(", ", g.endpoints().stream().map(Endpoint::key).toList()) + ")");
+        if (g.config().dns() != null) {
+            throw AdminException.badRequest("backend '" + name + "' discovers its endpoints from DNS name "
+                    + g.config().dns().name() + " (backends." + name + ".dns): its endpoints cannot be changed by hand;"
+                    + " change the DNS records (or the ECS service) instead");
         }
-        audit.append(new AuditEntry(clock.instant(), actor, "drain-endpoint", "backend:" + name, 0, 0, reason(body),
-                json.createObjectNode().put("endpoint", hp.toString())));
-        return json.createObjectNode().set("backend", backend(g));
+        return g;
+    }
+
+    private static Long expectedVersion(JsonNode body) {
+        JsonNode v = body.get("expectedVersion");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
+            throw AdminException.badRequest("expectedVersion: " + v + " (expected: the backend's endpointsVersion,"
+                    + " an integer ≥ 0, from GET /api/backends)");
+        }
+        return v.asLong();
     }
 
     private BackendGroup require(String name) {

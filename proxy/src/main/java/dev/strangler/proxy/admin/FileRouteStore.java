@@ -1,8 +1,11 @@
 package dev.strangler.proxy.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strangler.proxy.backend.EndpointOverride;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -19,10 +22,46 @@ public final class FileRouteStore implements RouteStore {
 
     private final RouteStateStore state;
     private final AuditLog audit;
+    private final ObjectMapper json;
+    /** Endpoint changes in force, by backend; guarded by this (the state file holds all of them). */
+    private final Map<String, EndpointOverride> endpoints = new LinkedHashMap<>();
+    private boolean endpointsLoaded;
 
-    public FileRouteStore(RouteStateStore state, AuditLog audit) {
+    public FileRouteStore(RouteStateStore state, AuditLog audit, ObjectMapper json) {
         this.state = state;
         this.audit = audit;
+        this.json = json;
+    }
+
+    @Override
+    public synchronized Map<String, EndpointOverride> loadEndpoints() {
+        endpoints.clear();
+        endpoints.putAll(state.loadBackends());
+        endpointsLoaded = true;
+        endpoints.forEach((name, o) -> LOG.info("backend {}: endpoints {} (draining {}) from {}, version {}", name,
+                o.keys(), o.draining(), state.file(), o.version()));
+        return Map.copyOf(endpoints);
+    }
+
+    /** This proxy is the only copy: the check is against {@code current}, the state it serves. */
+    @Override
+    public synchronized EndpointCommit commitEndpoints(EndpointOverride current, EndpointChange change) {
+        if (!endpointsLoaded) {
+            endpoints.putAll(state.loadBackends()); // every backend's entry is rewritten below: know them all
+            endpointsLoaded = true;
+        }
+        EndpointOverride after = change.applyTo(current);
+        Map<String, EndpointOverride> next = new LinkedHashMap<>(endpoints);
+        next.put(change.backend(), after);
+        try {
+            state.saveBackends(next);
+            endpoints.put(change.backend(), after);
+            return new EndpointCommit(after, audit.append(change.entry(current, after, json)));
+        } catch (RuntimeException e) {
+            LOG.error("endpoint change not persisted: {}", e.getMessage());
+            throw new AdminException(500, "internal",
+                    "change not persisted (" + e.getMessage() + "); check state.dir permissions");
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.strangler.proxy.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strangler.proxy.backend.EndpointOverride;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.Map;
  * The last known route weights on disk
  * ({@code {"version":N,"weights":{"route":bps},"routeVersions":{"route":v}}}), so that a weight set
  * through the admin API survives a restart, and, with a control plane, so that a proxy can start
- * while the database is unreachable. Written to a temp file and renamed over the old one, so a crash
+ * while the database is unreachable. Endpoint changes made at run time are kept alongside under
+ * {@code "backends":{"name":{"endpoints":[…],"draining":[…],"version":N}}} for the same reasons. Written to a temp file and renamed over the old one, so a crash
  * leaves either the old or the new file, never half of one.
  */
 public final class RouteStateStore {
@@ -56,6 +58,9 @@ public final class RouteStateStore {
         }
         try {
             JsonNode root = json.readTree(file.toFile());
+            if (!root.has("version")) {
+                return java.util.Optional.empty(); // only endpoint changes saved so far
+            }
             Map<String, Integer> weights = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : root.path("weights").properties()) {
                 if (e.getValue().canConvertToInt()) {
@@ -74,9 +79,49 @@ public final class RouteStateStore {
         }
     }
 
-    /** Saves the table's weights atomically. */
+    /** Endpoint changes saved by backend name; empty when none was saved yet. */
+    public synchronized Map<String, EndpointOverride> loadBackends() {
+        Map<String, EndpointOverride> out = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try {
+            for (Map.Entry<String, JsonNode> e : json.readTree(file.toFile()).path("backends").properties()) {
+                out.put(e.getKey(), EndpointOverrideJson.fromJson(e.getValue(), file + ": backends." + e.getKey()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read route state " + file + " (fix or delete it)", e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (fix or delete the file)", e);
+        }
+    }
+
+    /** Saves the endpoint changes atomically, keeping the weights. */
+    public synchronized void saveBackends(Map<String, EndpointOverride> backends) {
+        ObjectNode root = existing();
+        ObjectNode b = root.putObject("backends");
+        backends.forEach((name, o) -> b.set(name, EndpointOverrideJson.toJson(json, o)));
+        write(root);
+    }
+
+    /** The file's object, or an empty one (none yet, or unreadable: it is about to be replaced). */
+    private ObjectNode existing() {
+        if (Files.exists(file)) {
+            try {
+                if (json.readTree(file.toFile()) instanceof ObjectNode o) {
+                    return o;
+                }
+            } catch (IOException e) {
+                // unreadable: the write replaces it with what this proxy knows
+            }
+        }
+        return json.createObjectNode();
+    }
+
+    /** Saves the table's weights atomically, keeping the endpoint changes. */
     public synchronized void save(RouteTable table) {
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = existing();
         root.put("version", table.version());
         ObjectNode weights = root.putObject("weights");
         ObjectNode versions = root.putObject("routeVersions");
@@ -84,6 +129,10 @@ public final class RouteStateStore {
             weights.put(r.id(), r.weightBps());
             versions.put(r.id(), table.routeVersion(r.id()));
         }
+        write(root);
+    }
+
+    private void write(ObjectNode root) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

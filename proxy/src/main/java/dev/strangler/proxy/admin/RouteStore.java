@@ -1,9 +1,12 @@
 package dev.strangler.proxy.admin;
 
+import dev.strangler.proxy.backend.EndpointOverride;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where the mutable part of the route table (weights, per-route versions) is committed: the state
@@ -32,6 +35,33 @@ public interface RouteStore extends AutoCloseable {
      * {@code sink}. The file store has none and ignores it.
      */
     default void follow(TableSink sink) {
+    }
+
+    /**
+     * Endpoint changes committed earlier, by backend name, to apply at start (after {@link #load}:
+     * with a control plane they come from the same read, or from its disk cache).
+     */
+    Map<String, EndpointOverride> loadEndpoints();
+
+    /**
+     * Commits an endpoint change and its audit entry atomically, on top of the committed state of
+     * the backend ({@code current}, this proxy's, when the store has none yet). Blocks.
+     *
+     * @throws EndpointConflict on a stale {@code expectedVersion} (409 with the committed state)
+     * @throws AdminException   400/404 for a change that does not fit, 503 when the store cannot be reached
+     */
+    EndpointCommit commitEndpoints(EndpointOverride current, EndpointChange change);
+
+    /**
+     * Endpoint changes committed outside this proxy (another proxy, or a reconnect's full re-read:
+     * every backend's committed state) are handed to {@code sink}. Call before {@link #follow}. The
+     * file store has none and ignores it.
+     */
+    default void followEndpoints(Consumer<Map<String, EndpointOverride>> sink) {
+    }
+
+    /** A committed endpoint change: the backend's endpoints now and the audit entry written. */
+    record EndpointCommit(EndpointOverride override, AuditEntry entry) {
     }
 
     /** The audit log kept alongside the weights. */

@@ -32,6 +32,8 @@ public final class BackendGroup {
     private final LongSupplier nanoTime;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private volatile List<Endpoint> endpoints = List.of();
+    /** The run-time change applied last (version 0: the config's list); guarded by this. */
+    private EndpointOverride override;
     private final java.util.concurrent.atomic.AtomicReference<CircuitBreaker.State> loggedState =
             new java.util.concurrent.atomic.AtomicReference<>(CircuitBreaker.State.CLOSED);
 
@@ -43,6 +45,7 @@ public final class BackendGroup {
         this.registry = registry;
         this.nanoTime = nanoTime;
         if (config.dns() == null) {
+            override = EndpointOverride.configured(config.endpoints());
             setEndpoints(config.endpoints());
         }
     }
@@ -177,6 +180,15 @@ public final class BackendGroup {
 
     /** Replaces the endpoint list; endpoints kept keep their state, removed ones finish what they have. */
     public synchronized void setAddresses(List<InetSocketAddress> addresses) {
+        setAddresses(addresses, java.util.Set.of());
+    }
+
+    /**
+     * Replaces the endpoint list; endpoints kept keep their state, removed ones finish what they
+     * have. Keys in {@code draining} are (or stay) draining; a draining endpoint not in it comes back
+     * as a fresh endpoint.
+     */
+    private void setAddresses(List<InetSocketAddress> addresses, java.util.Set<String> draining) {
         Map<String, Endpoint> old = new LinkedHashMap<>();
         for (Endpoint e : endpoints) {
             old.put(e.key(), e);
@@ -185,7 +197,9 @@ public final class BackendGroup {
         for (InetSocketAddress a : addresses) {
             String key = a.getHostString() + ":" + a.getPort();
             Endpoint e = old.remove(key);
-            if (e == null || e.draining()) {
+            // Keys of the override are HostPort strings, which bracket IPv6 literals.
+            boolean drain = draining.contains(key) || draining.contains("[" + a.getHostString() + "]:" + a.getPort());
+            if (e == null || (e.draining() && !drain)) {
                 if (e != null) {
                     e.remove(); // re-added after a drain: a fresh endpoint, fresh state
                     e.unregisterMeters();
@@ -193,6 +207,10 @@ public final class BackendGroup {
                 e = new Endpoint(name(), a, registry, nanoTime.getAsLong());
             }
             if (next.stream().noneMatch(x -> x.key().equals(key))) {
+                if (drain && !e.draining()) {
+                    e.drain();
+                    LOG.info("backend {}: endpoint {} draining ({} in flight)", name(), e.key(), e.outstanding());
+                }
                 next.add(e);
             }
         }
@@ -212,6 +230,32 @@ public final class BackendGroup {
      */
     public void setEndpoints(List<HostPort> list) {
         setAddresses(list.stream().map(h -> new InetSocketAddress(h.host(), h.port())).toList());
+    }
+
+    /** The run-time endpoint change in force (version 0: the config's list); null for a DNS backend. */
+    public synchronized EndpointOverride override() {
+        return override;
+    }
+
+    /**
+     * Applies a run-time endpoint change (from this proxy's admin API, another proxy through the
+     * control plane, or the state file at start) unless one at least as new is in force already, so
+     * the same change arriving twice (own commit, then its notification) is applied once. Resolves
+     * host names (blocking: never call from an event loop). Returns whether it applied.
+     */
+    public synchronized boolean apply(EndpointOverride o) {
+        if (config.dns() != null) {
+            throw new IllegalStateException("backend " + name() + " discovers its endpoints from DNS");
+        }
+        if (override != null && o.version() <= override.version() && o.version() != 0) {
+            return false;
+        }
+        if (o.equals(override)) {
+            return false;
+        }
+        setAddresses(o.endpoints().stream().map(h -> new InetSocketAddress(h.host(), h.port())).toList(), o.draining());
+        override = o;
+        return true;
     }
 
     /** Marks one endpoint draining: it finishes in-flight requests and gets no new ones. False if unknown. */

@@ -114,6 +114,32 @@ public final class Backends implements AutoCloseable {
         return groups.get(name);
     }
 
+    /**
+     * Applies committed endpoint changes (state file or control plane) by backend name; a change
+     * already in force is skipped. Never throws: a name this proxy's config lacks, a DNS backend or
+     * an unresolvable host is logged and that backend keeps what it has. Blocking (resolves names).
+     */
+    public void applyOverrides(Map<String, EndpointOverride> overrides) {
+        overrides.forEach((name, o) -> {
+            BackendGroup g = groups.get(name);
+            if (g == null) {
+                LOG.warn("endpoint change for backend {} ignored: this proxy's config has no such backend", name);
+            } else if (g.config().dns() != null) {
+                LOG.warn("endpoint change for backend {} ignored: it discovers its endpoints from DNS", name);
+            } else {
+                try {
+                    if (g.apply(o)) {
+                        LOG.info("backend {}: endpoints {} (draining {}), version {}", name, o.keys(), o.draining(),
+                                o.version());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("backend {}: endpoint change version {} not applied ({}); keeping {}", name, o.version(),
+                            e.getMessage(), Endpoint.keys(g.endpoints()));
+                }
+            }
+        });
+    }
+
     /** All backends in declared order. */
     public Collection<BackendGroup> all() {
         return groups.values();

@@ -122,6 +122,7 @@ final class ControlPlaneFollower {
             sink.offer(fresh);
         }
         plane.saveCache(sink.current());
+        plane.endpointsRead(repo.readBackends(c));
         plane.connected();
         PGConnection pg = c.unwrap(PGConnection.class);
         long lastHeard = System.nanoTime();
@@ -129,6 +130,10 @@ final class ControlPlaneFollower {
             PGNotification[] ns = pg.getNotifications(NOTIFY_WAIT_MS);
             if (ns != null && ns.length > 0) {
                 lastHeard = System.nanoTime();
+                if (any(ns, ControlRepository.BACKENDS_CHANGED)) {
+                    notifyReloads.increment();
+                    plane.endpointsRead(repo.readBackends(c));
+                }
                 if (newerThanServed(ns, sink.current().version())) {
                     notifyReloads.increment();
                     if (sink.offer(repo.table(repo.read(c)))) {
@@ -144,8 +149,20 @@ final class ControlPlaneFollower {
         }
     }
 
+    private static boolean any(PGNotification[] ns, String payload) {
+        for (PGNotification n : ns) {
+            if (payload.equals(n.getParameter())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean newerThanServed(PGNotification[] ns, long served) {
         for (PGNotification n : ns) {
+            if (ControlRepository.BACKENDS_CHANGED.equals(n.getParameter())) {
+                continue; // handled by the caller
+            }
             try {
                 if (Long.parseLong(n.getParameter()) > served) {
                     return true;

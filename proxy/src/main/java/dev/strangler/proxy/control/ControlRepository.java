@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strangler.proxy.admin.AuditEntry;
 import dev.strangler.proxy.admin.AuditQuery;
+import dev.strangler.proxy.admin.EndpointChange;
+import dev.strangler.proxy.admin.EndpointOverrideJson;
 import dev.strangler.proxy.admin.RouteChange;
 import dev.strangler.proxy.admin.RouteStore;
 import dev.strangler.proxy.admin.VersionConflict;
 import dev.strangler.proxy.admin.WeightOverlay;
+import dev.strangler.proxy.backend.EndpointOverride;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import java.sql.Connection;
@@ -34,8 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ControlRepository {
 
-    /** The LISTEN/NOTIFY channel; the payload is the new table version. */
+    /** The LISTEN/NOTIFY channel; the payload is the new table version, or {@link #BACKENDS_CHANGED}. */
     static final String CHANNEL = "strangler_control";
+    /** Notification payload of an endpoint change: every proxy re-reads {@code control_backend}. */
+    static final String BACKENDS_CHANGED = "backends";
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRepository.class);
 
@@ -172,6 +177,85 @@ final class ControlRepository {
         }
     }
 
+    /** Every backend's committed endpoint change, by name (backends without a row use their config). */
+    Map<String, EndpointOverride> readBackends(Connection c) throws SQLException {
+        Map<String, EndpointOverride> out = new LinkedHashMap<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name, endpoints::text, draining::text, version FROM control_backend"
+                        + " ORDER BY name")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), backend(rs));
+            }
+        }
+        return out;
+    }
+
+    private EndpointOverride backend(ResultSet rs) throws SQLException {
+        String name = rs.getString(1);
+        try {
+            ObjectNode n = json.createObjectNode();
+            n.set("endpoints", json.readTree(rs.getString(2)));
+            n.set("draining", json.readTree(rs.getString(3)));
+            n.put("version", rs.getLong(4));
+            return EndpointOverrideJson.fromJson(n, "control_backend row '" + name + "'");
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new SQLException("control_backend row '" + name + "' is damaged (" + e.getMessage()
+                    + "); fix it or delete the row to go back to the config's endpoints", "22P02", e);
+        }
+    }
+
+    /**
+     * Commits an endpoint change in one transaction: the change is applied to the committed row
+     * (or {@code current} when the backend has none yet), then upsert, audit entry, notification.
+     * A change that does not fit (stale version, unknown endpoint) throws and writes nothing.
+     */
+    RouteStore.EndpointCommit commitEndpoints(Connection c, EndpointOverride current, EndpointChange change)
+            throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            lockMeta(c);
+            EndpointOverride before = current;
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, endpoints::text, draining::text, version"
+                    + " FROM control_backend WHERE name = ?")) {
+                ps.setString(1, change.backend());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        before = backend(rs);
+                    }
+                }
+            }
+            EndpointOverride after = change.applyTo(before);
+            ObjectNode row = EndpointOverrideJson.toJson(json, after);
+            try (PreparedStatement up = c.prepareStatement("INSERT INTO control_backend (name, endpoints, draining,"
+                    + " version, updated_at, updated_by) VALUES (?, ?::jsonb, ?::jsonb, ?, ?, ?) ON CONFLICT (name)"
+                    + " DO UPDATE SET endpoints = EXCLUDED.endpoints, draining = EXCLUDED.draining,"
+                    + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by")) {
+                up.setString(1, change.backend());
+                up.setString(2, row.get("endpoints").toString());
+                up.setString(3, row.get("draining").toString());
+                up.setLong(4, after.version());
+                up.setTimestamp(5, Timestamp.from(change.time()));
+                up.setString(6, change.actor());
+                up.executeUpdate();
+            }
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE control_meta SET audit_seq = audit_seq + 1"
+                    + " WHERE id = 1 RETURNING audit_seq"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+            }
+            AuditEntry entry = insertAudit(c, seq, List.of(change.entry(before, after, json))).get(0);
+            notify(c, BACKENDS_CHANGED);
+            c.commit();
+            return new RouteStore.EndpointCommit(after, entry);
+        } catch (SQLException | RuntimeException e) {
+            safeRollback(c);
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /**
      * Appends an entry that changes no weight (a tool's {@code ramp-step}, …): next seq, same
      * serialisation as route changes. No notification: proxies read the audit log on demand.
@@ -278,9 +362,13 @@ final class ControlRepository {
     }
 
     private static void notify(Connection c, long tableVersion) throws SQLException {
+        notify(c, Long.toString(tableVersion));
+    }
+
+    private static void notify(Connection c, String payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
             ps.setString(1, CHANNEL);
-            ps.setString(2, Long.toString(tableVersion));
+            ps.setString(2, payload);
             ps.execute();
         }
     }

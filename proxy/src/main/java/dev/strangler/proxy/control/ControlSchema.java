@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class ControlSchema {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final long LOCK_KEY = 0x5354_5243_544c_504cL; // "STRCTLPL"
 
@@ -49,7 +49,17 @@ final class ControlSchema {
               reason text NOT NULL,
               details jsonb NOT NULL DEFAULT '{}')""",
             "CREATE INDEX control_audit_route_seq ON control_audit (route, seq)",
-            "CREATE INDEX control_audit_time ON control_audit (time)"));
+            "CREATE INDEX control_audit_time ON control_audit (time)"),
+            // 2: endpoint changes made at run time (admin API), one row per changed backend; a backend
+            // without a row uses its config's endpoints. Written under the control_meta lock like routes.
+            List.of("""
+            CREATE TABLE control_backend (
+              name text PRIMARY KEY,
+              endpoints jsonb NOT NULL,
+              draining jsonb NOT NULL,
+              version bigint NOT NULL CHECK (version >= 1),
+              updated_at timestamptz NOT NULL,
+              updated_by text NOT NULL)"""));
 
     private ControlSchema() {
     }

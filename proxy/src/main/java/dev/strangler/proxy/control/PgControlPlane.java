@@ -10,10 +10,12 @@ import dev.strangler.proxy.admin.AuditEntry;
 import dev.strangler.proxy.admin.AuditJson;
 import dev.strangler.proxy.admin.AuditQuery;
 import dev.strangler.proxy.admin.AuditStore;
+import dev.strangler.proxy.admin.EndpointChange;
 import dev.strangler.proxy.admin.RouteChange;
 import dev.strangler.proxy.admin.RouteStateStore;
 import dev.strangler.proxy.admin.RouteStore;
 import dev.strangler.proxy.admin.WeightOverlay;
+import dev.strangler.proxy.backend.EndpointOverride;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteTable;
 import io.micrometer.core.instrument.Gauge;
@@ -22,10 +24,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *       stale.</li>
  *   <li>Every table served is also written to the state file, the proxy's disk cache: a proxy that
  *       starts while the database is unreachable serves its last known table.</li>
+ *   <li>Endpoint changes made through the admin API ({@code control_backend}) travel the same way:
+ *       committed under the same lock, notified, re-read on every (re)connect, cached in the state file.</li>
  *   <li>While the database is unreachable the proxy keeps serving and reports {@code degraded};
  *       changes answer 503 and are made nowhere. It reconnects with jittered exponential backoff up
  *       to {@code reconnectMaxBackoff}.</li>
@@ -62,6 +69,9 @@ public final class PgControlPlane implements RouteStore, AuditStore {
     private final Object cacheLock = new Object();
     private Connection fromLoad;
     private ControlPlaneFollower follower;
+    /** Every backend's committed endpoint change as last read or committed; guarded by cacheLock. */
+    private final Map<String, EndpointOverride> endpoints = new LinkedHashMap<>();
+    private volatile Consumer<Map<String, EndpointOverride>> endpointSink = m -> { };
 
     /**
      * @param configured the YAML routes
@@ -115,13 +125,26 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         try {
             Connection c = connect();
             RouteTable t = repo.table(repo.read(c));
+            Map<String, EndpointOverride> eps = repo.readBackends(c);
             fromLoad = c;
             connected();
             saveCache(t);
+            endpointsRead(eps);
             LOG.info("control plane {}: route table version {}", config.maskedUrl(), t.version());
             return t;
         } catch (SQLException e) {
             degraded(e);
+            try {
+                Map<String, EndpointOverride> cached = cache.loadBackends();
+                synchronized (cacheLock) {
+                    endpoints.putAll(cached);
+                }
+                cached.forEach((name, o) -> LOG.warn("backend {}: endpoints {} (draining {}) from the cache {}, version {}",
+                        name, o.keys(), o.draining(), cache.file(), o.version()));
+            } catch (RuntimeException ce) {
+                LOG.warn("cannot read the endpoint cache {} ({}); backends use their config's endpoints", cache.file(),
+                        ce.getMessage());
+            }
             Optional<RouteStateStore.Saved> saved = readCache();
             if (saved.isPresent()) {
                 RouteStateStore.Saved s = saved.get();
@@ -168,6 +191,60 @@ public final class PgControlPlane implements RouteStore, AuditStore {
         } catch (SQLException e) {
             degradedHint(e);
             throw unavailable("change not applied on any proxy", e);
+        }
+    }
+
+    @Override
+    public Map<String, EndpointOverride> loadEndpoints() {
+        synchronized (cacheLock) {
+            return Map.copyOf(endpoints);
+        }
+    }
+
+    @Override
+    public void followEndpoints(Consumer<Map<String, EndpointOverride>> sink) {
+        endpointSink = sink;
+    }
+
+    @Override
+    public EndpointCommit commitEndpoints(EndpointOverride current, EndpointChange change) {
+        EndpointCommit commit;
+        try (Connection c = pool.getConnection()) {
+            commit = repo.commitEndpoints(c, current, change);
+        } catch (SQLException e) {
+            degradedHint(e);
+            throw unavailable("endpoint change not applied on any proxy", e);
+        }
+        synchronized (cacheLock) {
+            EndpointOverride known = endpoints.get(change.backend());
+            if (known == null || known.version() < commit.override().version()) {
+                endpoints.put(change.backend(), commit.override());
+            }
+            saveEndpointCache();
+        }
+        return commit;
+    }
+
+    /** A full read of {@code control_backend} (start, reconnect, notification): cache it, hand it on. */
+    void endpointsRead(Map<String, EndpointOverride> read) {
+        synchronized (cacheLock) {
+            read.forEach((name, o) -> {
+                EndpointOverride known = endpoints.get(name);
+                if (known == null || known.version() != o.version()) {
+                    endpoints.put(name, o);
+                }
+            });
+            saveEndpointCache();
+        }
+        endpointSink.accept(read);
+    }
+
+    private void saveEndpointCache() {
+        try {
+            cache.saveBackends(endpoints);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write the endpoint cache {} ({}); a restart without the database would use older"
+                    + " endpoints", cache.file(), e.getMessage());
         }
     }
 

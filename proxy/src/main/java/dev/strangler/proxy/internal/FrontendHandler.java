@@ -1,6 +1,5 @@
 package dev.strangler.proxy.internal;
 
-import dev.strangler.proxy.backend.BackendGroup;
 import dev.strangler.proxy.backend.Endpoint;
 import dev.strangler.proxy.backend.FallbackReason;
 import dev.strangler.proxy.backend.Idempotency;
@@ -10,7 +9,6 @@ import dev.strangler.proxy.routing.StickyBucketer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,25 +29,22 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: routes each request, leases a backend connection on the same event loop,
- * streams the request body to it and the response back, one exchange at a time (pipelined requests
- * wait in {@link #inbox}). Auto-read is switched off on a side while the other cannot take more
- * (see {@link #maybeRead()}): a side is read only while the other
- * side is writable, which bounds memory for bodies of any size. After a WebSocket 101 both channels
- * become a raw byte relay.
+ * One client connection: routes each request, hands it to the {@link Dispatcher} (which leases a
+ * backend connection on the same event loop and tries again or falls back when an attempt fails),
+ * streams the request body to the backend and the response back, one exchange at a time
+ * (pipelined requests wait in {@link #inbox}). Auto-read is switched off on a side while the other
+ * cannot take more (see {@link #maybeRead()}): a side is read only while the other side is
+ * writable, which bounds memory for bodies of any size. After a WebSocket 101 both channels become
+ * a raw byte relay.
  *
- * <p>Each try on a backend is an {@link Attempt} (circuit breaker, bulkhead, endpoint). When one
- * fails, {@link ReplayPolicy} decides whether the request goes again (fresh connection, another
- * endpoint, or the route's legacy backend) from what is still in hand: the unsent request, or the
- * {@link ReplayBuffer} of an idempotent one.
+ * <p>The state of the current request lives in {@link Exchange}, the backend channel in
+ * {@link BackendLink}; both are per connection and reused, so a request allocates nothing for them.
  *
  * <p>Everything here runs on the client channel's event loop; the backend channel shares it.
  */
@@ -58,61 +53,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
     /** WebSocket close frame, server to client (unmasked), status 1001 "going away". */
     private static final byte[] WS_GOING_AWAY = {(byte) 0x88, 0x02, 0x03, (byte) 0xE9};
-    /** Same-backend retries per request (a stale connection and another endpoint). */
-    private static final int MAX_SAME_BACKEND_RETRIES = 2;
 
     private final ProxyContext px;
     private final HeaderTimeoutHandler headerTimeout;
     private final ClientResponseEncoder encoder;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    private final Exchange x = new Exchange();
+    private final BackendLink link = new BackendLink();
     private ChannelHandlerContext ctx;
+    private Dispatcher dispatcher;
     private String clientIp = "unknown";
-
-    // State of the current exchange; reset by startExchange.
-    private boolean active;
-    private String routeId;
-    private String backendName;
-    private ProxyMetrics.RouteMeters meters;
-    private long startNanos;
-    private Channel backend;
-    private BackendHandler backendHandler;
-    private HttpRequest pendingRequest;
-    private boolean connecting;
-    private boolean requestDone;
-    private boolean responseStarted;
-    private boolean interim;
-    private boolean upgradeRequested;
-    private boolean upgradePending;
-    private boolean clientKeepAlive;
-    private boolean clientHttp11;
-    private boolean headRequest;
-    private boolean backendKeepAlive;
-    private boolean responseKeepAlive;
-    private long bodyBytes;
-    private int status;
-    // Replay and fallback state of the current exchange.
-    private Route route;
-    private String method;
-    private String originalUri;
-    private boolean onTarget;
-    private boolean fellBack;
-    private boolean staleRetried;
-    private int sameBackendRetries;
-    private Attempt attempt;
-    private ReplayBuffer replay;
-    private boolean resendChunks;
-    private int attemptSeq;
-    private int dispatches;
-    private ScheduledFuture<?> firstByteTimer;
-    private ScheduledFuture<?> totalTimer;
-    private final FallbackReason[] refusal = new FallbackReason[1];
-    private MirrorCapture mirror; // non-null while a sampled exchange is being copied for the shadow
 
     // Connection state.
     private boolean upgraded;
     private boolean closing;
     private boolean draining;
-    private boolean backendFlushPending;
 
     FrontendHandler(ProxyContext px, HeaderTimeoutHandler headerTimeout, ClientResponseEncoder encoder) {
         this.px = px;
@@ -123,6 +78,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.dispatcher = new Dispatcher(px, ctx, this, x, link);
     }
 
     @Override
@@ -134,6 +90,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    boolean closing() {
+        return closing;
+    }
+
+    boolean upgraded() {
+        return upgraded;
+    }
+
     // ---- client → proxy ----------------------------------------------------------------------
 
     @Override
@@ -143,7 +107,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (upgraded) {
-            relay(msg, backend);
+            relay(msg, link.channel());
             return;
         }
         if (blocked() || !inbox.isEmpty()) {
@@ -156,7 +120,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** True while the current exchange cannot take more client messages. */
     private boolean blocked() {
-        return active && (connecting || requestDone);
+        return x.active && (link.connecting || x.requestDone);
     }
 
     private void drainInbox() {
@@ -174,6 +138,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A request went to a backend outside the client's read cycle: move on what waits, flush, read again. */
+    void resume() {
+        drainInbox();
+        link.flush();
+        maybeRead();
+    }
+
     private void handle(Object msg) {
         if (msg instanceof HttpRequest req) {
             onRequest(req);
@@ -186,7 +157,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest req) {
         headerTimeout.headersReceived();
-        startExchange();
+        x.start();
         if (req.decoderResult().isFailure()) {
             Throwable cause = req.decoderResult().cause();
             ReferenceCountUtil.release(req); // invalid messages are full messages that may hold content
@@ -205,10 +176,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "request target must be a path starting with /", true);
             return;
         }
-        clientHttp11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-        clientKeepAlive = HttpUtil.isKeepAlive(req);
-        headRequest = HttpMethod.HEAD.equals(req.method());
-        encoder.headRequest(headRequest);
+        x.clientHttp11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        x.clientKeepAlive = HttpUtil.isKeepAlive(req);
+        x.headRequest = HttpMethod.HEAD.equals(req.method());
+        encoder.headRequest(x.headRequest);
         long contentLength = HttpUtil.getContentLength(req, -1L);
         boolean hasBody = contentLength > 0 || HttpUtil.isTransferEncodingChunked(req);
         if (contentLength > px.limits.maxBodyBytes()) {
@@ -224,261 +195,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean toTarget = StickyBucketer.toTarget(route, req.headers());
-        this.route = route;
-        routeId = route.id();
-        method = req.method().name();
-        upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
-        ProxyHeaders.prepareRequest(req, clientIp, upgradeRequested);
-        originalUri = uri;
-        mirror = upgradeRequested ? null : px.mirror.capture(route, toTarget, req, uri, ctx.channel().eventLoop());
+        x.route = route;
+        x.routeId = route.id();
+        x.method = req.method().name();
+        x.upgradeRequested = ProxyHeaders.isWebSocketUpgrade(req);
+        ProxyHeaders.prepareRequest(req, clientIp, x.upgradeRequested);
+        x.originalUri = uri;
+        x.mirror = x.upgradeRequested ? null : px.mirror.capture(route, toTarget, req, uri, ctx.channel().eventLoop());
         px.inFlight.increment();
         String first = toTarget ? route.target() : route.legacy();
-        if (!upgradeRequested && Idempotency.idempotent(method)) {
-            replay = new ReplayBuffer(req, px.backend(first).resilience().replayBufferBytes());
+        if (!x.upgradeRequested && Idempotency.idempotent(x.method)) {
+            x.replay = new ReplayBuffer(req, px.backend(first).resilience().replayBufferBytes());
         }
-        dispatch(req, first, toTarget, null, false, false);
-    }
-
-    /**
-     * Sends the request to backend {@code name}. {@code req} is either not sent yet (its body, if
-     * any, still waits in the inbox) or, with {@code fromReplay}, the replay buffer's head whose
-     * held body chunks follow it.
-     */
-    private void dispatch(HttpRequest req, String name, boolean target, Endpoint exclude, boolean fresh,
-                          boolean fromReplay) {
-        backendName = name;
-        onTarget = target;
-        meters = px.metrics.meters(routeId, name);
-        req.setUri(target && route.rewrite() != null ? route.rewrite().apply(originalUri) : originalUri);
-        BackendGroup g = px.backend(name);
-        Attempt a = Attempt.start(g, exclude, refusal);
-        if (a == null) {
-            onFailure(ReplayPolicy.Failure.REFUSED, refusal[0], req, fromReplay);
-            return;
-        }
-        attempt = a;
-        int seq = ++attemptSeq;
-        dispatches++;
-        resendChunks = fromReplay;
-        startTotalTimer(g, seq);
-        Channel pooled = upgradeRequested || fresh ? null : px.pool.poll(a.endpoint);
-        if (pooled != null) {
-            a.reused = true;
-            attach(pooled);
-            send(req);
-            if (dispatches > 1) {
-                // A retry runs outside the client's read cycle: move on what waits in the inbox now.
-                drainInbox();
-                flushBackend();
-                maybeRead();
-            }
-            return;
-        }
-        connecting = true;
-        pendingRequest = req;
-        BackendHandler bh = new BackendHandler(px.pool, a.endpoint);
-        px.pool.connect(ctx.channel().eventLoop(), a.endpoint, bh, px.connectTimeoutMillis(g))
-                .addListener((ChannelFutureListener) f -> onConnected(f, seq));
-    }
-
-    private void onConnected(ChannelFuture f, int seq) {
-        if (seq != attemptSeq || !connecting) {
-            if (f.isSuccess()) {
-                f.channel().close(); // the exchange moved on (client gone): nobody wants this connection
-            }
-            return;
-        }
-        connecting = false;
-        HttpRequest req = pendingRequest;
-        pendingRequest = null;
-        if (closing || !ctx.channel().isActive()) {
-            ReferenceCountUtil.release(req);
-            if (f.isSuccess()) {
-                f.channel().close();
-            }
-            return;
-        }
-        if (!f.isSuccess()) {
-            attempt.failed(Endpoint.Outcome.CONNECT_FAILURE);
-            onFailure(ReplayPolicy.Failure.CONNECT, FallbackReason.CONNECT, req, resendChunks);
-            return;
-        }
-        attach(f.channel());
-        send(req);
-        drainInbox();
-        flushBackend();
-        maybeRead();
-    }
-
-    /** Writes the head and, for a replay, the held body chunks. */
-    private void send(HttpRequest req) {
-        writeRequest(req);
-        if (resendChunks) {
-            resendChunks = false;
-            replay.writeChunks(backend);
-            backendFlushPending = true;
-            if (replay.complete()) {
-                flushBackend();
-                requestSent();
-            }
-        }
-    }
-
-    /**
-     * An attempt failed: retry, fall back or answer with an error, as {@link ReplayPolicy} says.
-     * The caller has already finished (or never had) the attempt and detached its connection.
-     */
-    private void onFailure(ReplayPolicy.Failure f, FallbackReason reason, HttpRequest req, boolean fromReplay) {
-        cancelTimers();
-        Endpoint failed = attempt != null ? attempt.endpoint : null;
-        if (attempt != null) {
-            attempt.finish();
-            attempt = null;
-        }
-        BackendGroup g = px.backend(backendName);
-        boolean canFallBack = onTarget && !fellBack;
-        ReplayPolicy.Action action = ReplayPolicy.decide(f, method, canFallBack, replay != null && replay.usable(),
-                staleRetried, sameBackendRetries < MAX_SAME_BACKEND_RETRIES, failed != null && g.hasOther(failed));
-        switch (action) {
-            case RETRY_FRESH -> {
-                staleRetried = true;
-                sameBackendRetries++;
-                px.backends.fallback(routeId, FallbackReason.STALE_CONNECTION);
-                dispatch(req, backendName, onTarget, null, true, fromReplay);
-            }
-            case RETRY_OTHER_ENDPOINT -> {
-                sameBackendRetries++;
-                dispatch(req, backendName, onTarget, failed, false, fromReplay);
-            }
-            case FALLBACK -> {
-                fellBack = true;
-                px.backends.fallback(routeId, reason);
-                // The target failed this request: its requests/latency meters say so (the ramp's gates
-                // and the guard read error ratios per backend), then the monolith's answer is counted too.
-                meters.record(failedStatus(f, reason), System.nanoTime() - startNanos);
-                dispatch(req, route.legacy(), false, null, false, fromReplay);
-            }
-            default -> fail(f, reason, req);
-        }
-    }
-
-    /** The status the target's failure counts as in its meters. */
-    private int failedStatus(ReplayPolicy.Failure f, FallbackReason reason) {
-        return switch (f) {
-            case SERVER_ERROR -> status;
-            case TIMEOUT -> 504;
-            case REFUSED -> reason == FallbackReason.CONNECT ? 502 : 503;
-            default -> 502;
-        };
-    }
-
-    /** Answers a request that cannot be sent (again) with the proxy's JSON error. */
-    private void fail(ReplayPolicy.Failure f, FallbackReason reason, HttpRequest req) {
-        ReferenceCountUtil.release(req); // not sent anywhere any more (a no-op for plain request heads)
-        boolean unknown = !Idempotency.safe(method);
-        String b = "backend '" + backendName + "'";
-        String check = unknown ? "; the request may have been processed (outcome unknown): check before retrying" : "";
-        switch (f) {
-            case REFUSED -> {
-                if (reason == FallbackReason.CIRCUIT_OPEN) {
-                    reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit_open", b
-                            + " is failing and its circuit breaker is open; retry later", !requestDone);
-                } else if (reason == FallbackReason.BULKHEAD_FULL) {
-                    reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "bulkhead_full", b
-                            + " has too many requests in flight (resilience.maxConcurrent); retry later", !requestDone);
-                } else {
-                    reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " has no endpoint available", true);
-                }
-            }
-            case CONNECT -> reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " is unreachable", true);
-            case TIMEOUT -> reject(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", b
-                    + " did not answer within " + timeoutMillis() + " ms" + check, !requestDone, unknown);
-            default -> reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b
-                    + " closed the connection before answering" + check, !requestDone, unknown);
-        }
-    }
-
-    private long timeoutMillis() {
-        BackendGroup g = px.backend(backendName);
-        Duration fb = g.resilience().firstByteTimeout();
-        return (fb != null && fb.compareTo(px.limits.backendTimeout()) < 0 ? fb : px.limits.backendTimeout()).toMillis();
-    }
-
-    /** The whole request is with the backend: the first-byte clock starts (when it is shorter than the idle timeout). */
-    private void requestSent() {
-        if (attempt == null) {
-            return;
-        }
-        Duration fb = attempt.group.resilience().firstByteTimeout();
-        if (fb != null && fb.compareTo(px.limits.backendTimeout()) < 0) {
-            int seq = attemptSeq;
-            firstByteTimer = ctx.executor().schedule(() -> onAttemptTimeout(seq), fb.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void startTotalTimer(BackendGroup g, int seq) {
-        Duration total = g.resilience().totalTimeout();
-        if (total != null) {
-            totalTimer = ctx.executor().schedule(() -> onTotalTimeout(seq), total.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void onTotalTimeout(int seq) {
-        if (seq != attemptSeq || !active || upgraded || connecting) {
-            return; // another attempt by now, or still connecting (the connect timeout bounds that)
-        }
-        if (!responseStarted) {
-            onAttemptTimeout(seq);
-            return;
-        }
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
-        ctx.close(); // response cut short at the total timeout: the client must see the truncation
-    }
-
-    /** No response head in time (first-byte timer, idle timeout or total timeout). */
-    private void onAttemptTimeout(int seq) {
-        if (seq != attemptSeq || !active || upgraded || connecting || attempt == null || responseStarted) {
-            return;
-        }
-        attempt.failed(Endpoint.Outcome.TIMEOUT);
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
-        onFailure(ReplayPolicy.Failure.TIMEOUT, FallbackReason.TIMEOUT, replay != null ? replay.head() : null, true);
-    }
-
-    private void cancelTimers() {
-        if (firstByteTimer != null) {
-            firstByteTimer.cancel(false);
-            firstByteTimer = null;
-        }
-        if (totalTimer != null) {
-            totalTimer.cancel(false);
-            totalTimer = null;
-        }
-    }
-
-    private void attach(Channel ch) {
-        backend = ch;
-        backendHandler = (BackendHandler) ch.pipeline().get("relay");
-        backendHandler.attach(this);
-    }
-
-    private void writeRequest(HttpRequest req) {
-        boolean expectContinue = HttpUtil.is100ContinueExpected(req);
-        backend.write(req, backend.voidPromise()); // ownership passes to the backend channel
-        backendFlushPending = true;
-        if (expectContinue) {
-            flushBackend(); // the client waits for 100 Continue before sending the body
-        }
+        dispatcher.dispatch(req, first, toTarget, null, false, false);
     }
 
     private void onContent(HttpContent c) {
-        if (!active) {
+        if (!x.active) {
             ReferenceCountUtil.release(c); // body of a request already answered (e.g. 404): dropped
             return;
         }
@@ -488,8 +221,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int n = c.content().readableBytes();
-        bodyBytes += n;
-        if (bodyBytes > px.limits.maxBodyBytes()) {
+        x.bodyBytes += n;
+        if (x.bodyBytes > px.limits.maxBodyBytes()) {
             ReferenceCountUtil.release(c);
             reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
                     "request body larger than " + px.limits.maxBodyBytes() + " bytes (limits.maxBodyBytes)", true);
@@ -497,50 +230,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (n > 0) {
             px.metrics.bytesIn(n);
-            if (mirror != null) {
-                mirror.requestContent(c.content()); // copies; c is still ours to pass on
+            if (x.mirror != null) {
+                x.mirror.requestContent(c.content()); // copies; c is still ours to pass on
             }
         }
         boolean last = c instanceof LastHttpContent;
-        if (replay != null) {
-            replay.add(c); // keeps its own duplicate while the request may be sent again
+        if (x.replay != null) {
+            x.replay.add(c); // keeps its own duplicate while the request may be sent again
         }
-        backend.write(c, backend.voidPromise()); // ownership passes to the backend channel
-        backendFlushPending = true;
+        link.write(c); // ownership passes to the backend channel
         if (last) {
-            requestDone = true;
-            flushBackend();
-            requestSent();
+            x.requestDone = true;
+            link.flush();
+            dispatcher.requestSent();
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flushBackend();
+        link.flush();
         maybeRead();
-    }
-
-    private void flushBackend() {
-        if (backendFlushPending && backend != null) {
-            backendFlushPending = false;
-            backend.flush();
-        }
     }
 
     /**
      * Back-pressure: the client is read only while nothing waits in the inbox and the backend can
-     * take more. Auto-read is toggled only on a change, because with epoll every toggle costs an
-     * epoll_ctl call; in the common case (one request at a time, small bodies) it never changes.
+     * take more.
      */
     private void maybeRead() {
-        boolean want = !closing && inbox.isEmpty() && (backend == null || backend.isWritable());
-        setAutoRead(ctx.channel(), want);
-    }
-
-    private static void setAutoRead(Channel ch, boolean want) {
-        if (ch.config().isAutoRead() != want) {
-            ch.config().setAutoRead(want); // setting it true also issues a read
-        }
+        boolean want = !closing && inbox.isEmpty() && link.writable();
+        BackendLink.setAutoRead(ctx.channel(), want);
     }
 
     // ---- backend → client ---------------------------------------------------------------------
@@ -551,9 +269,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse resp) {
-            if (resp.decoderResult().isFailure() || (resp.status().code() == 101 && !upgradeRequested)) {
+            if (resp.decoderResult().isFailure() || (resp.status().code() == 101 && !x.upgradeRequested)) {
                 ReferenceCountUtil.release(resp);
-                failBackend(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' sent an invalid response");
+                failBackend(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + x.backendName + "' sent an invalid response");
                 return;
             }
             onResponseHead(resp);
@@ -561,12 +279,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         HttpContent c = (HttpContent) msg;
         boolean last = c instanceof LastHttpContent;
-        if (interim || upgradePending) {
+        if (x.interim || x.upgradePending) {
             ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
-            if (last && upgradePending) {
+            if (last && x.upgradePending) {
                 switchToRelay();
             } else if (last) {
-                interim = false;
+                x.interim = false;
                 ctx.flush();
             }
             return;
@@ -574,8 +292,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         int n = c.content().readableBytes();
         if (n > 0) {
             px.metrics.bytesOut(n);
-            if (mirror != null) {
-                mirror.responseContent(c.content()); // copies before the write takes c
+            if (x.mirror != null) {
+                x.mirror.responseContent(c.content()); // copies before the write takes c
             }
         }
         ctx.write(c, ctx.voidPromise()); // ownership passes to the client channel
@@ -587,39 +305,31 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void onResponseHead(HttpResponse resp) {
         int code = resp.status().code();
         if (code == 101) {
-            attempt.responded(code);
-            upgradePending = true;
-            status = code;
+            x.attempt.responded(code);
+            x.upgradePending = true;
+            x.status = code;
             ProxyHeaders.prepareUpgradeResponse(resp);
         } else if (code < 200) {
-            interim = true; // 100 Continue and friends: passed on, the final response follows
+            x.interim = true; // 100 Continue and friends: passed on, the final response follows
             ProxyHeaders.stripHopByHop(resp.headers(), false);
         } else {
-            if (firstByteTimer != null) {
-                firstByteTimer.cancel(false);
-                firstByteTimer = null;
-            }
-            if (code >= 500 && replay != null && onTarget && !fellBack && replay.usable()
-                    && ReplayPolicy.decide(ReplayPolicy.Failure.SERVER_ERROR, method, true, true, staleRetried,
-                            false, false) == ReplayPolicy.Action.FALLBACK) {
+            x.cancelFirstByteTimer();
+            if (code >= 500 && FallbackDecision.replaysServerError(x)) {
                 ReferenceCountUtil.release(resp); // the client gets the legacy backend's answer instead
-                attempt.responded(code);
-                status = code;
-                Channel b = detachBackend();
-                if (b != null) {
-                    b.close(); // its body is not wanted; closing is cheaper than reading it
-                }
-                onFailure(ReplayPolicy.Failure.SERVER_ERROR, FallbackReason.SERVER_ERROR, replay.head(), true);
+                x.attempt.responded(code);
+                x.status = code;
+                link.detachAndClose(); // its body is not wanted; closing is cheaper than reading it
+                dispatcher.onFailure(ReplayPolicy.Failure.SERVER_ERROR, FallbackReason.SERVER_ERROR, x.replay.head(), true);
                 return;
             }
-            attempt.responded(code);
-            responseStarted = true;
-            status = code;
-            backendKeepAlive = HttpUtil.isKeepAlive(resp);
-            if (mirror != null) {
-                mirror.responseHead(resp);
+            x.attempt.responded(code);
+            x.responseStarted = true;
+            x.status = code;
+            x.backendKeepAlive = HttpUtil.isKeepAlive(resp);
+            if (x.mirror != null) {
+                x.mirror.responseHead(resp);
             }
-            responseKeepAlive = ProxyHeaders.prepareResponse(resp, clientKeepAlive && requestDone, clientHttp11, headRequest);
+            x.responseKeepAlive = ProxyHeaders.prepareResponse(resp, x.clientKeepAlive && x.requestDone, x.clientHttp11, x.headRequest);
         }
         // Void promises on relay writes: no promise allocation or listener per write; a failed
         // write surfaces as exceptionCaught on that channel, which closes it.
@@ -627,21 +337,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void responseComplete() {
-        meters.record(status, System.nanoTime() - startNanos);
-        MirrorCapture copy = mirror;
-        mirror = null;
-        Channel b = backend;
-        Endpoint endpoint = backendHandler.endpoint();
-        detachBackend();
-        if (backendKeepAlive && requestDone) {
+        x.meters.record(x.status, x.elapsedNanos());
+        MirrorCapture copy = x.mirror;
+        x.mirror = null;
+        Endpoint endpoint = link.handler().endpoint();
+        Channel b = link.detach();
+        if (x.backendKeepAlive && x.requestDone) {
             px.pool.release(b, endpoint);
         } else {
             b.close();
         }
-        boolean keep = responseKeepAlive && requestDone;
+        boolean keep = x.responseKeepAlive && x.requestDone;
         // After a fallback the client's answer came from the other side than the capture assumed:
         // comparing it would be meaningless, so that copy is not sent.
-        boolean requestComplete = requestDone && !fellBack;
+        boolean requestComplete = x.requestDone && !x.fellBack;
         endExchange();
         if (!keep) {
             closeAfterFlush();
@@ -661,9 +370,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void onBackendReadComplete() {
         ctx.flush();
-        if (backend != null) {
-            setAutoRead(backend, ctx.channel().isWritable()); // pause the backend while the client is slow
-        }
+        link.autoRead(ctx.channel().isWritable()); // pause the backend while the client is slow
     }
 
     void onBackendWritabilityChanged() {
@@ -672,63 +379,56 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (backend != null) {
-            setAutoRead(backend, ctx.channel().isWritable()); // the client drained: resume the response
-        }
+        link.autoRead(ctx.channel().isWritable()); // the client drained: resume the response
         ctx.fireChannelWritabilityChanged();
     }
 
     void onBackendClosed() {
-        backend = null;
-        backendHandler = null;
+        link.closed();
         if (upgraded) {
             closeAfterFlush();
-        } else if (active && !responseStarted && attempt != null) {
+        } else if (x.active && !x.responseStarted && x.attempt != null) {
             // A pooled connection that closes before answering was most likely closed by the backend
             // while idle (stale); a fresh one means the endpoint failed mid-way.
-            boolean stale = attempt.reused && !interim;
+            boolean stale = x.attempt.reused && !x.interim;
             if (stale) {
-                attempt.finish();
+                x.attempt.finish();
             } else {
-                attempt.failed(Endpoint.Outcome.RESET);
+                x.attempt.failed(Endpoint.Outcome.RESET);
             }
-            onFailure(stale ? ReplayPolicy.Failure.STALE : ReplayPolicy.Failure.RESET,
-                    stale ? FallbackReason.STALE_CONNECTION : FallbackReason.RESET,
-                    replay != null ? replay.head() : null, true);
-        } else if (active && !responseStarted) {
-            reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + backendName + "' closed the connection before answering", !requestDone);
-        } else if (active) {
+            dispatcher.onFailure(stale ? ReplayPolicy.Failure.STALE : ReplayPolicy.Failure.RESET,
+                    stale ? FallbackReason.STALE_CONNECTION : FallbackReason.RESET, x.replayHead(), true);
+        } else if (x.active && !x.responseStarted) {
+            reject(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", "backend '" + x.backendName + "' closed the connection before answering", !x.requestDone);
+        } else if (x.active) {
             ctx.close(); // response cut short: the client must see the truncation
         }
     }
 
     void onBackendTimeout() {
-        if (upgraded || !active) {
+        if (upgraded || !x.active) {
             return;
         }
-        if (!requestDone && backend != null && backend.isWritable()) {
+        if (!x.requestDone && link.attached() && link.channel().isWritable()) {
             return; // still uploading and the backend keeps taking bytes: not silent, just busy
         }
-        if (!responseStarted && attempt != null) {
-            onAttemptTimeout(attemptSeq);
+        if (!x.responseStarted && x.attempt != null) {
+            dispatcher.onAttemptTimeout(x.attemptSeq);
             return;
         }
         failBackend(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout",
-                "backend '" + backendName + "' did not answer within " + px.limits.backendTimeout().toMillis() + " ms");
+                "backend '" + x.backendName + "' did not answer within " + px.limits.backendTimeout().toMillis() + " ms");
     }
 
     private void failBackend(HttpResponseStatus st, String code, String message) {
-        if (attempt != null) {
-            attempt.failed(Endpoint.Outcome.RESET);
+        if (x.attempt != null) {
+            x.attempt.failed(Endpoint.Outcome.RESET);
         }
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
-        if (responseStarted) {
+        link.detachAndClose();
+        if (x.responseStarted) {
             ctx.close();
         } else {
-            reject(st, code, message, !requestDone);
+            reject(st, code, message, !x.requestDone);
         }
     }
 
@@ -739,14 +439,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         reject(st, code, message, close, false);
     }
 
+    void reject(FallbackDecision.ProxyError e) {
+        reject(e.status(), e.code(), e.message(), e.close(), e.outcomeUnknown());
+    }
+
     private void reject(HttpResponseStatus st, String code, String message, boolean close, boolean outcomeUnknown) {
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
-        ProxyMetrics.RouteMeters m = meters != null ? meters : px.metrics.meters(ProxyMetrics.NONE, ProxyMetrics.NONE);
-        m.record(st.code(), System.nanoTime() - startNanos);
-        boolean keep = !close && clientKeepAlive;
+        link.detachAndClose();
+        ProxyMetrics.RouteMeters m = x.meters != null ? x.meters : px.metrics.meters(ProxyMetrics.NONE, ProxyMetrics.NONE);
+        m.record(st.code(), x.elapsedNanos());
+        boolean keep = !close && x.clientKeepAlive;
         endExchange();
         ctx.write(ErrorResponses.json(ctx.alloc(), st, code, message, keep, outcomeUnknown));
         if (!keep) {
@@ -760,9 +461,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void switchToRelay() {
-        upgradePending = false;
+        x.upgradePending = false;
         upgraded = true;
-        meters.record(status, System.nanoTime() - startNanos);
+        x.meters.record(x.status, x.elapsedNanos());
         ChannelPipeline cp = ctx.pipeline();
         cp.remove(encoder); // the 101 is already encoded into the outbound buffer
         // Either side may be the only one talking in a WebSocket: idle means silent both ways.
@@ -770,8 +471,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 new IdleStateHandler(0, 0, px.limits.webSocketIdleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         cp.remove(headerTimeout);
         cp.remove(HttpObjectDecoder.class); // forwards any buffered bytes to us as a ByteBuf
-        backend.pipeline().remove(BackendChannelInitializer.CODEC);
-        backend.pipeline().remove(BackendChannelInitializer.TIMEOUT);
+        link.channel().pipeline().remove(BackendChannelInitializer.CODEC);
+        link.channel().pipeline().remove(BackendChannelInitializer.TIMEOUT);
         endExchange();
         px.webSockets.add(this);
         px.metrics.webSocketOpened();
@@ -784,14 +485,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg); // nowhere to send it
             return;
         }
-        to.write(msg, to.voidPromise()); // ownership passes to the other channel; flushed on read complete
         if (to != ctx.channel()) {
-            backendFlushPending = true;
+            link.write(msg); // flushed on read complete
+        } else {
+            to.write(msg, to.voidPromise()); // ownership passes to the client channel; flushed on read complete
         }
     }
 
     boolean isWebSocketOn(String route, String backendName) {
-        return upgraded && route.equals(routeId) && backendName.equals(this.backendName);
+        return upgraded && route.equals(x.routeId) && backendName.equals(x.backendName);
     }
 
     Channel clientChannel() {
@@ -803,21 +505,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!upgraded || closing || !ctx.channel().isActive()) {
             return;
         }
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
+        link.detachAndClose();
         closing = true;
         ctx.writeAndFlush(Unpooled.wrappedBuffer(WS_GOING_AWAY)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == HeaderTimeoutHandler.TIMEOUT_EVENT && !active && !upgraded && !closing) {
-            startExchange();
+        if (evt == HeaderTimeoutHandler.TIMEOUT_EVENT && !x.active && !upgraded && !closing) {
+            x.start();
             reject(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
                     "request headers not received within " + px.limits.headerTimeout().toMillis() + " ms", true);
-        } else if (evt instanceof IdleStateEvent && (!active || upgraded)) {
+        } else if (evt instanceof IdleStateEvent && (!x.active || upgraded)) {
             ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -827,14 +526,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         endExchange();
-        Channel b = detachBackend();
-        if (b != null) {
-            b.close();
-        }
-        if (pendingRequest != null) {
-            ReferenceCountUtil.release(pendingRequest);
-            pendingRequest = null;
-        }
+        link.detachAndClose();
+        link.releasePending();
         releaseInbox();
         if (upgraded) {
             px.webSockets.remove(this);
@@ -851,56 +544,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void startExchange() {
-        active = true;
-        startNanos = System.nanoTime();
-        routeId = null;
-        backendName = null;
-        meters = null;
-        requestDone = false;
-        responseStarted = false;
-        interim = false;
-        upgradeRequested = false;
-        upgradePending = false;
-        clientKeepAlive = true;
-        bodyBytes = 0;
-        status = 0;
-        route = null;
-        method = null;
-        onTarget = false;
-        fellBack = false;
-        staleRetried = false;
-        sameBackendRetries = 0;
-        resendChunks = false;
-        dispatches = 0;
-        mirror = null;
-    }
-
     private void endExchange() {
-        if (active && routeId != null) {
+        if (x.end()) {
             px.inFlight.decrement();
         }
-        active = false;
-        cancelTimers();
-        if (attempt != null) {
-            attempt.finish();
-            attempt = null;
-        }
-        if (replay != null) {
-            replay.release();
-            replay = null;
-        }
-    }
-
-    private Channel detachBackend() {
-        Channel b = backend;
-        if (backendHandler != null) {
-            backendHandler.detach();
-        }
-        backend = null;
-        backendHandler = null;
-        backendFlushPending = false;
-        return b;
     }
 
     private void closeAfterFlush() {

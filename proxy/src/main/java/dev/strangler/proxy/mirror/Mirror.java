@@ -1,7 +1,9 @@
 package dev.strangler.proxy.mirror;
 
-import dev.strangler.proxy.BackendConfig;
 import dev.strangler.proxy.MirrorConfig;
+import dev.strangler.proxy.backend.BackendGroup;
+import dev.strangler.proxy.backend.Backends;
+import dev.strangler.proxy.backend.Endpoint;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.shadow.HttpHeaders;
 import dev.strangler.shadow.ShadowComparator;
@@ -20,12 +22,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,11 +42,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p><b>Never on the primary path.</b> A request that is not sampled costs one map lookup. A
  * sampled one costs header and body copies (bounded by {@code maxBodyBytes}); the copy is sent
  * after the client's response is written. Each I/O thread has its own share of the concurrency
- * cap and of the waiting queue, its own pool of keep-alive mirror connections and its own timers,
- * so nothing here takes a lock; when both are full the mirror is dropped and counted. By default
- * the copy leaves from the client's own event loop; with {@code mirror.ioThreads > 0} it is handed
- * (one task hand-off) to dedicated mirror threads, which keeps the shadow's HTTP work off the
- * threads that serve clients when there are spare cores. A shadow silent for {@code timeout} counts as a timeout, never as a difference.
+ * cap and of the waiting queue, its own pool of keep-alive mirror connections (per endpoint) and
+ * its own timeout sweep ({@link MirrorClock}), so nothing here takes a lock; when both are full the
+ * mirror is dropped and counted. The endpoint comes from the shadow backend's balancer, as for a
+ * primary request. What the comparator needs (headers in its own form, body arrays) is built on
+ * the comparison worker, not here. By default the copy leaves from the client's own event loop;
+ * with {@code mirror.ioThreads > 0} it is handed (one task hand-off) to dedicated mirror threads,
+ * which keeps the shadow's HTTP work off the threads that serve clients when there are spare cores.
+ * A shadow silent for {@code timeout} counts as a timeout, never as a difference.
  */
 public final class Mirror implements AutoCloseable {
 
@@ -57,7 +60,7 @@ public final class Mirror implements AutoCloseable {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Map<String, RouteMirror> routes;
-    private final Map<String, Integer> backendIndex = new HashMap<>();
+    private final Backends backends;
     final MirrorPool pool;
     private final int perLoopConcurrent;
     private final int perLoopQueue;
@@ -73,6 +76,7 @@ public final class Mirror implements AutoCloseable {
 
     private Mirror() {
         this.routes = Map.of();
+        this.backends = null;
         this.pool = null;
         this.perLoopConcurrent = 0;
         this.perLoopQueue = 0;
@@ -88,12 +92,12 @@ public final class Mirror implements AutoCloseable {
 
     /**
      * @param config      limits and route settings
-     * @param backends    the proxy's backends (addresses resolved once, here)
+     * @param backends    the proxy's backends: copies pick an endpoint the way the primary path does
      * @param ioThreads   number of I/O threads sharing the limits
      * @param comparator  where finished exchanges go (its routes are the mirrored ones)
      * @param resources   closed by {@link #close()} after the comparator (diff store, data source)
      */
-    public Mirror(MirrorConfig config, List<BackendConfig> backends, int ioThreads, ShadowComparator comparator,
+    public Mirror(MirrorConfig config, Backends backends, int ioThreads, ShadowComparator comparator,
                   MeterRegistry meters, Class<? extends Channel> channelClass, IoHandlerFactory ioHandlers,
                   AutoCloseable... resources) {
         this.comparator = comparator;
@@ -103,13 +107,8 @@ public final class Mirror implements AutoCloseable {
             byRoute.put(c.route(), new RouteMirror(c, new MirrorMetrics.RouteMeters(meters, c.route())));
         }
         this.routes = Map.copyOf(byRoute);
-        InetSocketAddress[] addresses = new InetSocketAddress[backends.size()];
-        for (int i = 0; i < addresses.length; i++) {
-            BackendConfig b = backends.get(i);
-            addresses[i] = new InetSocketAddress(b.address().host(), b.address().port());
-            backendIndex.put(b.name(), i);
-        }
-        this.pool = new MirrorPool(addresses, channelClass, config.timeout());
+        this.backends = backends;
+        this.pool = new MirrorPool(channelClass, config.timeout());
         int loopsSending = config.ioThreads() > 0 ? config.ioThreads() : ioThreads;
         this.mirrorLoops = config.ioThreads() > 0 && !config.routes().isEmpty()
                 ? new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("strangler-mirror", true), ioHandlers)
@@ -214,6 +213,7 @@ public final class Mirror implements AutoCloseable {
         Route r = c.routeSnapshot;
         io.netty.handler.codec.http.HttpHeaders h = c.requestHeaders;
         byte[] body = c.requestBody.toArray();
+        c.requestBodyBytes = body;
         h.remove(HttpHeaderNames.TRANSFER_ENCODING).remove(HttpHeaderNames.EXPECT);
         if (body.length > 0 || !SAFE.contains(c.method)) {
             h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -226,19 +226,27 @@ public final class Mirror implements AutoCloseable {
         if (!SAFE.contains(c.method)) {
             shadowHeaders = h.copy().set(DRY_RUN_HEADER, "1"); // writes reach only a side-effect-free target
         }
-        c.shadowCall = new MirrorCall(c, backendIndex.get(side(r, shadowSide)), uri(r, shadowSide, c.uri), shadowHeaders, body);
+        c.shadowCall = new MirrorCall(c, pick(r, shadowSide), uri(r, shadowSide, c.uri), shadowHeaders, body);
         if (c.askPrimaryTwice) {
             Side primary = c.route.config.primary();
-            c.secondCall = new MirrorCall(c, backendIndex.get(side(r, primary)), uri(r, primary, c.uri), h, body);
+            c.secondCall = new MirrorCall(c, pick(r, primary), uri(r, primary, c.uri), h, body);
         }
-        c.shadowCall.send();
+        MirrorClock clock = st.clock(c.loop, timeoutNanos);
+        c.shadowCall.send(clock);
         if (c.secondCall != null) {
-            c.secondCall.send();
+            c.secondCall.send(clock);
         }
     }
 
-    private static String side(Route r, Side side) {
-        return side == Side.TARGET ? r.target() : r.legacy();
+    /**
+     * An endpoint of the side's backend, chosen by the backend's own balancer: healthy, not ejected,
+     * not draining endpoints first (panic mode otherwise), like a primary request. Null when the
+     * backend has none. Copies take no circuit-breaker or bulkhead permit and report no outcome to
+     * outlier detection: a shadow experiment never changes how real traffic is routed.
+     */
+    private Endpoint pick(Route r, Side side) {
+        BackendGroup g = backends.get(side == Side.TARGET ? r.target() : r.legacy());
+        return g == null ? null : g.pick(null);
     }
 
     private static String uri(Route r, Side side, String uri) {
@@ -256,7 +264,9 @@ public final class Mirror implements AutoCloseable {
         MirrorMetrics.RouteMeters m = c.route.meters;
         (c.shadowCall.outcome == ShadowOutcome.RESPONDED ? m.responded
                 : c.shadowCall.outcome == ShadowOutcome.TIMEOUT ? m.timeout : m.error).increment();
-        comparator.submit(exchange(c)); // never blocks; a full comparison queue drops and counts
+        // Never blocks; a full comparison queue drops and counts. The exchange (header conversion,
+        // body arrays) is built by the worker: the event loop only hands over what it captured.
+        comparator.submit(c.route.config.route(), () -> exchange(c));
         MirrorCapture next;
         while (st.inFlight < perLoopConcurrent && (next = st.waiting.pollFirst()) != null) {
             metrics.queued.decrementAndGet();
@@ -269,17 +279,17 @@ public final class Mirror implements AutoCloseable {
         ShadowExchange.Builder b = ShadowExchange.builder(c.route.config.route())
                 .request(c.method, q < 0 ? c.uri : c.uri.substring(0, q), q < 0 ? "" : c.uri.substring(q + 1))
                 .requestHeaders(clientHeaders(c.requestHeaders))
-                .requestBody(c.requestBody.toArray())
+                .requestBody(c.requestBodyBytes)
                 .primary(new ShadowResponse(c.primaryStatus, MirrorCapture.convert(c.primaryHeaders), c.primaryBody.toArray(),
                         false, c.primaryNanos))
                 .startedAt(Instant.ofEpochMilli(c.startedAtMillis));
         if (c.shadowCall.outcome == ShadowOutcome.RESPONDED) {
-            b.shadow(c.shadowCall.response);
+            b.shadow(c.shadowCall.response());
         } else {
             b.shadowFailed(c.shadowCall.outcome);
         }
         if (c.secondCall != null && c.secondCall.outcome == ShadowOutcome.RESPONDED) {
-            b.secondPrimary(c.secondCall.response);
+            b.secondPrimary(c.secondCall.response());
         }
         return b.build();
     }
@@ -331,5 +341,13 @@ public final class Mirror implements AutoCloseable {
     private static final class LoopState {
         int inFlight;
         final ArrayDeque<MirrorCapture> waiting = new ArrayDeque<>();
+        private MirrorClock clock;
+
+        MirrorClock clock(EventLoop loop, long timeoutNanos) {
+            if (clock == null) {
+                clock = new MirrorClock(loop, timeoutNanos); // this thread is loop: one clock per sending loop
+            }
+            return clock;
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.strangler.proxy.mirror;
 
-import dev.strangler.shadow.HttpHeaders;
+import dev.strangler.proxy.backend.Endpoint;
 import dev.strangler.shadow.ShadowOutcome;
 import dev.strangler.shadow.ShadowResponse;
 import io.netty.buffer.Unpooled;
@@ -16,37 +16,43 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One request of a mirrored exchange to one backend (the shadow, or the primary asked a second
- * time for noise learning), on a pooled keep-alive mirror connection of the client's event loop.
- * Its result is a {@link ShadowResponse} or an outcome of TIMEOUT/ERROR. Single-threaded.
+ * One request of a mirrored exchange to one endpoint (of the shadow, or of the primary asked a
+ * second time for noise learning), on a pooled keep-alive mirror connection of the sending event
+ * loop. Its result is a response (status, Netty headers, body bytes) or an outcome of TIMEOUT/ERROR;
+ * the {@link ShadowResponse} is built later, on a comparison worker. Single-threaded.
+ *
+ * <p>No per-call timer: calls in flight form a list in send order on their {@link MirrorClock}
+ * (constant timeout, so the oldest is first), which a periodic sweep of the event loop expires.
  */
 final class MirrorCall {
 
     private final MirrorCapture capture;
-    private final int backendIndex;
+    private final Endpoint endpoint; // null: the backend had no endpoint to offer
     private final String uri;
     private final io.netty.handler.codec.http.HttpHeaders headers;
     private final byte[] body;
     private Channel channel;
     private MirrorConnectionHandler handler;
-    private ScheduledFuture<?> timer;
-    private long sentNanos;
+    long sentNanos;
+    // Intrusive list of calls in flight on this event loop (MirrorClock), oldest first.
+    MirrorCall prev;
+    MirrorCall next;
+    MirrorClock clock; // set while listed
     private int status;
-    private HttpHeaders responseHeaders;
+    private io.netty.handler.codec.http.HttpHeaders responseHeaders; // converted on a worker
     private final ByteSink responseBody = new ByteSink();
+    private long latencyNanos;
     private boolean keepAlive;
     private boolean finalResponse;
     private boolean done;
     ShadowOutcome outcome;
-    ShadowResponse response;
 
-    MirrorCall(MirrorCapture capture, int backendIndex, String uri, io.netty.handler.codec.http.HttpHeaders headers, byte[] body) {
+    MirrorCall(MirrorCapture capture, Endpoint endpoint, String uri, io.netty.handler.codec.http.HttpHeaders headers,
+               byte[] body) {
         this.capture = capture;
-        this.backendIndex = backendIndex;
+        this.endpoint = endpoint;
         this.uri = uri;
         this.headers = headers;
         this.body = body;
@@ -57,17 +63,22 @@ final class MirrorCall {
     }
 
     /** Sends the request on a pooled connection, or a new one. */
-    void send() {
+    void send(MirrorClock clock) {
+        if (endpoint == null) {
+            finish(ShadowOutcome.ERROR); // no endpoint available: an error, never a difference
+            return;
+        }
         Mirror mirror = capture.mirror;
+        endpoint.acquire(); // counts for least-outstanding balancing, like a primary request
         sentNanos = System.nanoTime();
-        timer = capture.loop.schedule(this::onTimeout, mirror.timeoutNanos, TimeUnit.NANOSECONDS);
-        Channel pooled = mirror.pool.poll(backendIndex);
+        clock.add(this);
+        Channel pooled = mirror.pool.poll(endpoint);
         if (pooled != null) {
             write(pooled);
             return;
         }
-        MirrorConnectionHandler h = new MirrorConnectionHandler(mirror.pool, backendIndex);
-        mirror.pool.connect(capture.loop, backendIndex, h).addListener((ChannelFutureListener) f -> {
+        MirrorConnectionHandler h = new MirrorConnectionHandler(mirror.pool, endpoint);
+        mirror.pool.connect(capture.loop, endpoint, h).addListener((ChannelFutureListener) f -> {
             if (done) {
                 if (f.isSuccess()) {
                     f.channel().close(); // timed out while connecting
@@ -110,20 +121,25 @@ final class MirrorCall {
                 }
                 finalResponse = true;
                 status = r.status().code();
-                responseHeaders = MirrorCapture.convert(r.headers());
+                responseHeaders = r.headers(); // not reference-counted: safe to keep after the release below
                 keepAlive = HttpUtil.isKeepAlive(r);
             }
             if (msg instanceof HttpContent c && finalResponse) {
                 responseBody.append(c.content(), capture.mirror.maxBodyBytes); // over the cap: marked truncated
                 if (c instanceof LastHttpContent) {
-                    response = new ShadowResponse(status, responseHeaders, responseBody.toArray(), responseBody.overflowed(),
-                            System.nanoTime() - sentNanos);
+                    latencyNanos = System.nanoTime() - sentNanos;
                     finish(ShadowOutcome.RESPONDED);
                 }
             }
         } finally {
             ReferenceCountUtil.release(msg); // bytes were copied: we are the last owner
         }
+    }
+
+    /** The answer for the comparator; call on a worker, after the call is done with RESPONDED. */
+    ShadowResponse response() {
+        return new ShadowResponse(status, MirrorCapture.convert(responseHeaders), responseBody.toArray(),
+                responseBody.overflowed(), latencyNanos);
     }
 
     void onClosed() {
@@ -133,7 +149,8 @@ final class MirrorCall {
         }
     }
 
-    private void onTimeout() {
+    /** Called by the sweep of {@link MirrorClock} once the call is older than the timeout. */
+    void onTimeout() {
         if (!done) {
             Channel ch = detach();
             if (ch != null) {
@@ -164,13 +181,16 @@ final class MirrorCall {
     private void finish(ShadowOutcome result) {
         done = true;
         outcome = result;
-        if (timer != null) {
-            timer.cancel(false);
+        if (clock != null) {
+            clock.remove(this);
+        }
+        if (endpoint != null) {
+            endpoint.release();
         }
         Channel ch = detach();
         if (ch != null) {
             if (result == ShadowOutcome.RESPONDED && keepAlive) {
-                capture.mirror.pool.release(ch, backendIndex);
+                capture.mirror.pool.release(ch, endpoint);
             } else {
                 ch.close();
             }

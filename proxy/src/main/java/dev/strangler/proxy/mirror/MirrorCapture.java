@@ -30,6 +30,7 @@ public final class MirrorCapture {
     final long startNanos;
     final boolean askPrimaryTwice;
     final ByteSink requestBody = new ByteSink();
+    byte[] requestBodyBytes; // set when the copy is sent
     final ByteSink primaryBody = new ByteSink();
     int primaryStatus;
     io.netty.handler.codec.http.HttpHeaders primaryHeaders; // a copy: converted off the client's event loop

@@ -1,5 +1,6 @@
 package dev.strangler.proxy.mirror;
 
+import dev.strangler.proxy.backend.Endpoint;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -12,12 +13,12 @@ import io.netty.util.ReferenceCountUtil;
 final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final MirrorPool pool;
-    private final int backendIndex;
+    private final Endpoint endpoint;
     private MirrorCall call;
 
-    MirrorConnectionHandler(MirrorPool pool, int backendIndex) {
+    MirrorConnectionHandler(MirrorPool pool, Endpoint endpoint) {
         this.pool = pool;
-        this.backendIndex = backendIndex;
+        this.endpoint = endpoint;
     }
 
     void attach(MirrorCall c) {
@@ -26,10 +27,6 @@ final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
 
     void detach() {
         call = null;
-    }
-
-    int backendIndex() {
-        return backendIndex;
     }
 
     @Override
@@ -50,7 +47,7 @@ final class MirrorConnectionHandler extends ChannelInboundHandlerAdapter {
         if (c != null) {
             c.onClosed();
         } else {
-            pool.forget(ctx.channel(), backendIndex);
+            pool.forget(ctx.channel(), endpoint);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.strangler.proxy.mirror;
 
+import dev.strangler.proxy.backend.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,46 +9,42 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Idle keep-alive mirror connections, per sending thread and per backend (LIFO, like the proxy's own
+ * Idle keep-alive mirror connections, per sending thread and per endpoint (LIFO, like the proxy's own
  * backend pool): a copy reuses a warm connection of its own event loop, so no locks and no thread
  * hops. Mirror connections are separate from the primary path's, so a slow shadow never holds a
- * connection a client request needs.
+ * connection a client request needs. Connections to an endpoint that left its backend are closed
+ * when they come back.
  */
 final class MirrorPool {
 
-    private static final int MAX_IDLE_PER_BACKEND = 64;
+    private static final int MAX_IDLE_PER_ENDPOINT = 64;
 
-    private final InetSocketAddress[] addresses;
     private final Bootstrap template;
-    private final FastThreadLocal<ArrayDeque<Channel>[]> idle;
+    private final FastThreadLocal<Map<Endpoint, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
+        @Override
+        protected Map<Endpoint, ArrayDeque<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
 
-    MirrorPool(InetSocketAddress[] addresses, Class<? extends Channel> channelClass, Duration timeout) {
-        this.addresses = addresses.clone();
+    MirrorPool(Class<? extends Channel> channelClass, Duration timeout) {
         this.template = new Bootstrap().channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(2000, timeout.toMillis()));
-        int n = addresses.length;
-        this.idle = new FastThreadLocal<>() {
-            @Override
-            @SuppressWarnings("unchecked")
-            protected ArrayDeque<Channel>[] initialValue() {
-                ArrayDeque<Channel>[] a = new ArrayDeque[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = new ArrayDeque<>();
-                }
-                return a;
-            }
-        };
     }
 
-    /** An idle open connection to backend {@code index} of the calling thread, or null. */
-    Channel poll(int index) {
-        ArrayDeque<Channel> deque = idle.get()[index];
+    /** An idle open connection to {@code endpoint} of the calling thread, or null. */
+    Channel poll(Endpoint endpoint) {
+        ArrayDeque<Channel> deque = idle.get().get(endpoint);
+        if (deque == null) {
+            return null;
+        }
         Channel ch;
         while ((ch = deque.pollLast()) != null) {
             if (ch.isActive()) {
@@ -57,7 +54,7 @@ final class MirrorPool {
         return null;
     }
 
-    ChannelFuture connect(EventLoop loop, int index, MirrorConnectionHandler handler) {
+    ChannelFuture connect(EventLoop loop, Endpoint endpoint, MirrorConnectionHandler handler) {
         Bootstrap b = template.clone(loop);
         b.handler(new ChannelInitializer<Channel>() {
             @Override
@@ -66,13 +63,17 @@ final class MirrorPool {
                 ch.pipeline().addLast("mirror", handler);
             }
         });
-        return b.connect(addresses[index]);
+        return b.connect(endpoint.address());
     }
 
-    /** Back to the pool after a complete keep-alive exchange; closed when the pool is full. */
-    void release(Channel ch, int index) {
-        ArrayDeque<Channel> deque = idle.get()[index];
-        if (!ch.isActive() || deque.size() >= MAX_IDLE_PER_BACKEND) {
+    /** Back to the pool after a complete keep-alive exchange; closed when the pool is full or the endpoint left. */
+    void release(Channel ch, Endpoint endpoint) {
+        if (!ch.isActive() || endpoint.removed()) {
+            ch.close();
+            return;
+        }
+        ArrayDeque<Channel> deque = idle.get().computeIfAbsent(endpoint, e -> new ArrayDeque<>());
+        if (deque.size() >= MAX_IDLE_PER_ENDPOINT) {
             ch.close();
             return;
         }
@@ -80,7 +81,10 @@ final class MirrorPool {
     }
 
     /** Forgets a pooled connection that closed (on its event loop). */
-    void forget(Channel ch, int index) {
-        idle.get()[index].remove(ch);
+    void forget(Channel ch, Endpoint endpoint) {
+        ArrayDeque<Channel> deque = idle.get().get(endpoint);
+        if (deque != null) {
+            deque.remove(ch);
+        }
     }
 }

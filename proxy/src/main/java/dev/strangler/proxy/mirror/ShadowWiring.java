@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.proxy.MirrorConfig;
 import dev.strangler.proxy.ProxyConfig;
 import dev.strangler.proxy.ProxyException;
+import dev.strangler.proxy.backend.Backends;
 import dev.strangler.shadow.ShadowComparator;
 import dev.strangler.shadow.ShadowComparatorConfig;
 import dev.strangler.shadow.ShadowRouteConfig;
@@ -21,7 +22,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ public final class ShadowWiring implements AutoCloseable {
     }
 
     /** Starts what {@code config.mirror()} asks for (nothing without {@code shadowStore.jdbcUrl}). */
-    public static ShadowWiring start(ProxyConfig config, MeterRegistry meters, Clock clock,
+    public static ShadowWiring start(ProxyConfig config, Backends backends, MeterRegistry meters, Clock clock,
                                      Class<? extends Channel> channelClass, IoHandlerFactory ioHandlers) {
         MirrorConfig mc = config.mirror();
         if (mc.storeJdbcUrl() == null) {
@@ -75,6 +75,7 @@ public final class ShadowWiring implements AutoCloseable {
             comparator = ShadowComparator.builder()
                     .config(ShadowComparatorConfig.builder().workers(mc.compareWorkers()).build())
                     .routes(mc.routes())
+                    .normalizers(mc.normalizers())
                     .redaction(RedactionConfig.builder().hmacKey(mc.hmacKey()).build())
                     .sink(store).meters(meters).clock(clock)
                     .build();
@@ -91,7 +92,7 @@ public final class ShadowWiring implements AutoCloseable {
         } catch (DiffStoreException e) {
             LOG.warn("diff store: could not save route settings or seed noise ({}); comparing anyway", e.getMessage());
         }
-        Mirror mirror = new Mirror(mc, new ArrayList<>(config.backends().values()), config.threads(), comparator, meters,
+        Mirror mirror = new Mirror(mc, backends, config.threads(), comparator, meters,
                 channelClass, ioHandlers, store, ds);
         if (!mc.routes().isEmpty()) {
             LOG.info("mirroring {} to diff store {} ({} concurrent, queue {}, timeout {}, bodies up to {} bytes)",

@@ -24,14 +24,21 @@ class BackendAdminTest {
     void refusesToSetEndpointsOfADnsBackendAndNamesTheFix(@TempDir Path dir) throws Exception {
         try (Backends backends = new Backends(List.of(new BackendConfig("svc", new HostPort("127.0.0.1", 1))
                 .withDns(new DnsConfig("localhost", 8082, Duration.ofMinutes(5)))), new SimpleMeterRegistry())) {
-            BackendAdmin admin = new BackendAdmin(backends, new AuditLog(dir.resolve("audit.jsonl"), json), Clock.systemUTC(), json);
+            BackendAdmin admin = new BackendAdmin(backends, new FileRouteStore(
+                    new RouteStateStore(dir.resolve("state.json"), json), new AuditLog(dir.resolve("audit.jsonl"), json), json),
+                    Clock.systemUTC(), json);
             AdminException e = catchThrowableOfType(AdminException.class, () -> admin.setEndpoints("oncall", "svc",
                     json.readTree("{\"endpoints\":[\"http://127.0.0.1:9\"]}")));
-            assertThat(e.status()).isEqualTo(409);
-            assertThat(e.getMessage()).contains("DNS name localhost").contains("change the DNS records");
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).contains("DNS name localhost").contains("cannot be changed by hand")
+                    .contains("change the DNS records");
+            AdminException drain = catchThrowableOfType(AdminException.class, () -> admin.change("oncall", "svc",
+                    EndpointChange.Op.DRAIN, json.readTree("{\"endpoint\":\"http://127.0.0.1:8082\"}")));
+            assertThat(drain.status()).isEqualTo(400);
             AdminException empty = catchThrowableOfType(AdminException.class, () -> admin.setEndpoints("oncall", "svc",
                     json.readTree("{}")));
-            assertThat(empty.status()).isEqualTo(409);
+            assertThat(empty.status()).isEqualTo(400);
+            assertThat(empty.getMessage()).contains("DNS name");
             assertThat(admin.list().path("backends").get(0).path("endpoints").get(0).path("address").asText())
                     .isEqualTo("127.0.0.1:8082");
         }

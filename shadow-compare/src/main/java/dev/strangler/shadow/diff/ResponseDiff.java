@@ -30,6 +30,7 @@ public final class ResponseDiff {
             .build();
 
     private final JsonDiff jsonDiff;
+    private final StreamingDiff streamingDiff; // null when array rules need trees
     private final List<String> headers;
     private final UnaryOperator<JsonNode> primaryNormalizer;
     private final UnaryOperator<JsonNode> shadowNormalizer;
@@ -44,6 +45,7 @@ public final class ResponseDiff {
     public ResponseDiff(DiffOptions options, List<String> headers,
                         UnaryOperator<JsonNode> primaryNormalizer, UnaryOperator<JsonNode> shadowNormalizer) {
         this.jsonDiff = new JsonDiff(options);
+        this.streamingDiff = StreamingDiff.applies(options) ? new StreamingDiff(options) : null;
         this.headers = headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.primaryNormalizer = requireNonNull(primaryNormalizer, "primaryNormalizer");
         this.shadowNormalizer = requireNonNull(shadowNormalizer, "shadowNormalizer");
@@ -85,6 +87,14 @@ public final class ResponseDiff {
         byte[] bodyA = decodedOrRaw(a);
         byte[] bodyB = decodedOrRaw(b);
         if (isJson(a.contentType()) || isJson(b.contentType())) {
+            if (streamingDiff != null && !normalizes) {
+                // Same keys in the same order on both sides (the usual case): diff the token streams, no trees.
+                List<Difference> fast = streamingDiff.diff(bodyA, bodyB);
+                if (fast != null) {
+                    out.addAll(fast);
+                    return;
+                }
+            }
             JsonNode ta = parse(bodyA);
             JsonNode tb = parse(bodyB);
             if (ta != null && tb != null) {
