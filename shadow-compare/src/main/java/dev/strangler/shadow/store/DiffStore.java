@@ -164,16 +164,37 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            batch.writeTo(c);
-            c.commit();
+        try {
+            try {
+                writeOnce(batch);
+            } catch (SQLException e) {
+                if (!brokenConnection(e)) {
+                    throw e;
+                }
+                // A pooled connection from before a database restart: the pool has evicted it, and
+                // nothing was committed, so one more try on a fresh connection loses nothing.
+                writeOnce(batch);
+            }
         } catch (SQLException e) {
             writeErrors.increment();
             log.warn("diff store: writing {} comparison records failed, batch lost: {}", batch.size(), e.getMessage());
         } finally {
             batch.clear();
         }
+    }
+
+    private void writeOnce(PendingBatch batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            batch.writeTo(c);
+            c.commit();
+        }
+    }
+
+    /** SQLSTATE class 08 (connection exception) raised by a statement, not by the pool's own timeout. */
+    private static boolean brokenConnection(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08")
+                && !(e instanceof java.sql.SQLTransientConnectionException);
     }
 
     private void retentionIfDue() {
