@@ -95,6 +95,8 @@ class ControlPlaneIT {
                             + " clinics is owned by new").contains("strangler cdc dlq retry");
             assertThatThrownBy(() -> Ownership.change(control, "clinics", Ownership.Owner.LEGACY, "bob", "rollback", gates,
                     60_000, 0)).isInstanceOf(CdcSyncException.class).hasMessageContaining("1 dead letters (bound 0)");
+            // Both directions on is never refused (it skips nothing), dead letters or not.
+            Ownership.change(control, "clinics", Ownership.Owner.BOTH, "bob", "rollback: both apply", gates, 60_000, 0);
             var retried = new DeadLetterAdmin(pg.jdbcUrl("own_legacy"), control, MAPPING, Direction.FORWARD, "own_fwd").retry(null);
             assertThat(retried.applied()).isEqualTo(1);
             assertThat(rows(target, "SELECT id, name FROM clinics")).containsExactly("5|Parked");

@@ -66,6 +66,10 @@ class DeadLetterAndDriftIT {
         assertThat(letters.get(1).reason()).contains("mapping: appt.status_cd: value code not in the mapping's codes");
         assertThat(sync.status().dlqSize()).isGreaterThanOrEqualTo(2);
 
+        // A retry before the fix still fails, and its reason still names the constraint (no row values).
+        assertThat(dlq.retry(letters.get(0).id()).stillFailing()).isEqualTo(1);
+        assertThat(dlq.list()).filteredOn(e -> e.id() == letters.get(0).id()).singleElement()
+                .satisfies(e -> assertThat(e.reason()).contains("23514", "fee_not_negative", "(on retry)").doesNotContain("-5"));
         exec(target, "ALTER TABLE appointments DROP CONSTRAINT fee_not_negative"); // the fix for id 2
         DeadLetterAdmin.RetryResult r = dlq.retry(letters.get(0).id());
         assertThat(r.applied()).isEqualTo(1);

@@ -47,17 +47,20 @@ import org.slf4j.LoggerFactory;
  * (so they can be SIGKILLed / SIGTERMed); virtual patients sending through both proxies. Operator
  * actions go through the real {@code strangler} command line, in-process.
  *
- * <p>Phases: baseline; 1 mirror on + {@code strangler ramp} 0→100 %; 2 {@code strangler cdc owner
- * appointments new}; 3 kill -9 the appointments service and restart it; 4 kill -9 the reverse CDC
- * syncer mid-stream and restart it; 5 blue-green both proxies (new instance on the same port with
- * reusePort, SIGTERM drains the old); 6 restart the control-plane database; 7 {@code strangler
- * rollback --all} and ownership back to the monolith (runbooks/rollback.md).
+ * <p>Phases: baseline; 1 mirror on + {@code strangler ramp} 0→100 % of the reads route; 2 the
+ * writes route 0 → 100 % in one step, with {@code strangler cdc owner appointments both → new};
+ * 3 kill -9 the appointments service and restart it; 4 kill -9 the reverse CDC syncer mid-stream
+ * and restart it; 5 blue-green both proxies (new instance on the same port with reusePort, SIGTERM
+ * drains the old); 6 restart the control-plane database; 7 {@code strangler rollback --all} and
+ * ownership back to the monolith (runbooks/rollback.md).
  */
 public final class Drill implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Drill.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROUTE = "appointments";
+    /** POST/PUT/PATCH/DELETE of the appointments API: moved 0 → 100 % in one step with write ownership. */
+    private static final String WRITES_ROUTE = "appointments-writes";
     private static final String FWD = "drill_fwd";
     private static final String REV = "drill_rev";
     private static final Duration START = Duration.ofSeconds(180); // JVM start-ups on a loaded 2-core machine
@@ -142,7 +145,15 @@ public final class Drill implements AutoCloseable {
         current.note(lastLine(ramp.out()));
         hold();
 
-        enter("2 writes → new (cdc owner)");
+        enter("2 writes → new (route + cdc owner)");
+        // Both directions apply while the writes route moves, so a booking in flight on either side during the
+        // switch reaches the other; then the service owns writes (runbooks/first-cutover.md).
+        // (The reverse slot is not a gate yet: it has applied nothing while the service took no writes.)
+        cli("cdc", "owner", "appointments", "both", "--reason", "drill: writes are moving", "--slot", FWD,
+                "--legacy-db", legacyUrl(), "--new-db", newUrl(), "--mapping", mapping.toString(),
+                "--actor", "drill", "--max-dlq", knownDeadLetters()).orThrow();
+        Thread.sleep(OWNERSHIP_REREAD.toMillis()); // syncers re-read ownership every 2 s (docs/cdc.md); no signal to poll
+        cli("routes", "set-weight", WRITES_ROUTE, "100%", "--reason", "drill: writes to the service").orThrow();
         Child.await(Duration.ofSeconds(60), () -> cdcStatus(REV, "reverse").path("position").isTextual(),
                 "the reverse syncer to have applied the service's first writes");
         current.note(cli("cdc", "owner", "appointments", "new", "--reason", "drill: the service owns writes",

@@ -64,10 +64,8 @@ final class LossCauses {
 
     /** Whether a dead letter ({@code cdc dlq list} line) is a cross-side slot conflict. */
     static boolean isSlotConflict(String deadLetter) {
-        // After a failed `dlq retry` the reason is only "SQLSTATE 23505 on retry" (no constraint name); on these
-        // tables the only unique indexes besides the primary keys (whose id ranges never meet) are the slot ones.
-        return deadLetter.contains("appt_slot_uq") || deadLetter.contains("appointments_one_booking_per_slot")
-                || deadLetter.contains("SQLSTATE 23505");
+        // A failed `dlq retry` keeps the constraint's name in the reason, as the first failure does.
+        return deadLetter.contains("appt_slot_uq") || deadLetter.contains("appointments_one_booking_per_slot");
     }
 
     /**

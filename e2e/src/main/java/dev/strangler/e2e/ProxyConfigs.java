@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes one proxy instance's YAML: the route table of {@code strangler demo} (appointments route
- * sticky by {@code X-Patient-Id}, mirrored to the other side and compared, bookings as dry runs),
+ * Writes one proxy instance's YAML: the route table of {@code strangler demo} (appointments sticky by
+ * {@code X-Patient-Id}, mirrored to the other side and compared, bookings as dry runs), with the
+ * writes on a route of their own so they move in one step while the reads ramp,
  * plus what a fleet on one host needs: {@code listen.reusePort} so a new instance binds the port of
  * the one it replaces, and a short drain delay.
  */
@@ -31,13 +32,22 @@ final class ProxyConfigs {
                   monolith: http://127.0.0.1:%d
                   appointments: http://127.0.0.1:%d
                 routes:
-                  - id: appointments
-                    match: { pathPrefix: /appointments }
+                  # Writes have their own route: it moves 0 -> 100 %% in one step with write ownership
+                  # (phase 2), so bookings are never split across the two databases (docs/cdc.md).
+                  - id: appointments-writes
+                    match: { pathPrefix: /appointments, methods: [POST, PUT, PATCH, DELETE] }
                     legacy: monolith
                     target: appointments
                     weightBps: 0
                     sticky: { header: X-Patient-Id }
-                    shadow: { sampleRate: 1.0, methods: [GET, HEAD, POST], sideEffectFree: true, primary: legacy }
+                    shadow: { sampleRate: 1.0, methods: [POST], sideEffectFree: true, primary: legacy }
+                  - id: appointments
+                    match: { pathPrefix: /appointments, methods: [GET, HEAD] }
+                    legacy: monolith
+                    target: appointments
+                    weightBps: 0
+                    sticky: { header: X-Patient-Id }
+                    shadow: { sampleRate: 1.0, methods: [GET, HEAD], primary: legacy }
                   - id: everything-else
                     match: { pathPrefix: / }
                     legacy: monolith

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strangler.cdc.CdcSyncException;
 import dev.strangler.cdc.Direction;
 import dev.strangler.cdc.JdbcUrl;
+import dev.strangler.cdc.apply.DeadLetter;
 import dev.strangler.cdc.apply.Route;
 import dev.strangler.cdc.apply.SqlWriter;
 import dev.strangler.cdc.verify.RowReader;
@@ -134,7 +135,7 @@ public final class DeadLetterAdmin {
                 return Optional.of("mapping: " + ex.getMessage());
             } catch (SQLException ex) {
                 sp.execute("ROLLBACK TO SAVEPOINT retry");
-                return Optional.of("SQLSTATE " + ex.getSQLState() + " on retry");
+                return Optional.of(DeadLetter.reason(ex) + " (on retry)");
             }
         }
     }

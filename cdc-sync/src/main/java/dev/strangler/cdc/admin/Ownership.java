@@ -123,14 +123,19 @@ public final class Ownership {
     }
 
     /**
-     * Sets {@code table}'s owner after checking every syncer in {@code gates}: refuses (throws
-     * {@link CdcSyncException}) when one lags more than {@code maxLagMs} or holds more than
-     * {@code maxDlq} dead letters. Returns the previous owner.
+     * Sets {@code table}'s owner. A move to {@code legacy} or {@code new} first checks every syncer
+     * in {@code gates} and refuses (throws {@link CdcSyncException}) when one lags more than
+     * {@code maxLagMs} or holds more than {@code maxDlq} dead letters; a move to {@code both} is
+     * never refused. Returns the previous owner.
      */
     public static Owner change(String controlUrl, String table, Owner owner, String actor, String reason,
             List<SlotRef> gates, long maxLagMs, long maxDlq) {
-        for (SlotRef g : gates) {
-            checkGate(g, maxLagMs, maxDlq);
+        if (owner != Owner.BOTH) {
+            // Moving to both only turns a direction on, which can lose nothing: it is never refused,
+            // so a rollback can always make both sides apply first (runbooks/rollback.md).
+            for (SlotRef g : gates) {
+                checkGate(g, maxLagMs, maxDlq);
+            }
         }
         try (Connection c = JdbcUrl.connect(controlUrl)) {
             ensure(c);

@@ -54,17 +54,12 @@ public final class EngineProperties {
         p.setProperty("include.unknown.datatypes", "true");
         // Loop prevention: skip transactions applied under a replication origin (ours, other direction).
         p.setProperty("slot.stream.params", "origin=none");
-        // A database that only receives applied (origin-tagged) changes, or writes to tables outside
-        // the publication, streams nothing to this slot, so Debezium never commits an offset and the
-        // slot would retain WAL forever. With connector_and_driver, pgjdbc confirms the server's
-        // keepalive position, but only while everything it has received is already confirmed
-        // (explicitly flushed LSN >= start of the last message received); our explicit flushes are
-        // the offsets stored in the target, so the slot moves past WAL that carried nothing for us
-        // and never past an unapplied change. (Heartbeats cannot do it: the connector's offset only
-        // moves on received messages.) IdleSlotIT and CrashRecoveryIT cover both halves.
-        p.setProperty("lsn.flush.mode", "connector_and_driver");
-        // Standby status every second (default 10 s): how soon a keepalive-confirmed position reaches the server.
-        p.setProperty("status.update.interval.ms", "1000");
+        // Only our own offset commits move the slot. connector_and_driver would let an idle slot (a
+        // database that only receives applied, origin-tagged changes) confirm the server's keepalive
+        // position, but after a SIGKILL the stored offset is then behind the slot and Debezium
+        // refuses to start ("offset no longer available"): seen in the migration drill. Idle slots
+        // retain WAL instead; strangler.cdc.slot.retained.wal and its alert watch that.
+        p.setProperty("lsn.flush.mode", "connector");
         p.setProperty("errors.max.retries", "0");
         return p;
     }
