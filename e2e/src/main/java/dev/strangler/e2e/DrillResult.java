@@ -62,7 +62,7 @@ public record DrillResult(List<PhaseStats> phases, int acknowledgedWrites, List<
     /** The per-phase table and the totals. */
     public void print(PrintStream out) {
         out.printf(Locale.ROOT, "%-34s %6s %6s %9s %8s %8s %8s %9s %9s %8s %8s %8s%n", "PHASE", "SECS", "REQS", "GET FAIL",
-                "POST OK", "POST 4xx", "POST ?", "POST FAIL", "FALLBACKS", "p50 ms", "p99 ms", "LAG ms");
+                "POST OK", "POST REJ", "POST ?", "POST FAIL", "FALLBACKS", "p50 ms", "p99 ms", "LAG ms");
         for (PhaseStats p : phases) {
             out.printf(Locale.ROOT, "%-34s %6.1f %6d %9d %8d %8d %8d %9d %9d %8.1f %8.1f %8s%n", p.name(), p.seconds(),
                     p.requests(), p.readsFailed(), p.writesAcked(), p.writesRejected(), p.writesUnknown(), p.writesFailed(),

@@ -160,7 +160,9 @@ final class PatientLoad implements AutoCloseable {
             if (error == null && status < 300) {
                 onAck.accept(body);
                 stats.writeAcked(micros);
-            } else if (error == null && status < 500) {
+            } else if (error == null && (status < 500 || notSent(status, body))) {
+                // 4xx, or the proxy's documented "nothing was sent" (the service is down and writes are
+                // not replayed on the monolith once the service owns them): the patient knows it failed.
                 stats.writeRejected(micros);
             } else if (error == null && (status == 502 || status == 504) && "unknown".equals(body.path("outcome").asText())) {
                 stats.writeUnknown(micros, "POST " + kind(status, body, null));
@@ -168,6 +170,13 @@ final class PatientLoad implements AutoCloseable {
                 stats.writeFailed(micros, "POST " + kind(status, body, error));
             }
         });
+    }
+
+    /** The proxy's own 502/503 for a request that never reached a backend (docs/proxy.md, "When a backend fails"). */
+    private static boolean notSent(int status, JsonNode body) {
+        String code = body.path("error").asText();
+        return (status == 502 && code.equals("bad_gateway") && body.path("message").asText().contains("nothing was sent"))
+                || (status == 503 && (code.equals("circuit_open") || code.equals("bulkhead_full")));
     }
 
     /** Status and error code, or the exception's class: never path, id or body text. */

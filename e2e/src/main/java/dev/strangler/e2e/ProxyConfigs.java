@@ -30,7 +30,11 @@ final class ProxyConfigs {
                     drill: ${file:admin-token}
                 backends:
                   monolith: http://127.0.0.1:%d
-                  appointments: http://127.0.0.1:%d
+                  appointments:
+                    endpoints: [http://127.0.0.1:%d]
+                    # The service owns appointment writes after phase 2: a write it cannot take is refused
+                    # (502, nothing sent), never replayed on the monolith. Reads still fall back.
+                    resilience: { fallbackWrites: false }
                 routes:
                   # Writes have their own route: it moves 0 -> 100 %% in one step with write ownership
                   # (phase 2), so bookings are never split across the two databases (docs/cdc.md).

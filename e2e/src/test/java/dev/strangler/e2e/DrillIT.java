@@ -24,17 +24,18 @@ class DrillIT {
         assertThat(r.failedWrites()).as("failed POSTs (neither acknowledged nor the documented outcome-unknown): %s",
                 r.failureDetails()).isZero();
         assertThat(r.acknowledgedWrites()).as("acknowledged writes").isGreaterThan(20);
-        // Every acknowledged write is in both databases, or missing for one of the two diagnosed product issues
-        // (docs/drill.md, "What the drill found"). Nothing may be missing for any other reason, and `cdc verify`
-        // may report nothing else. When the issues are fixed, tighten this to r.lostWrites() isEmpty().
+        // Every acknowledged write is in both databases, or (rare: two patients booking one slot on the two sides
+        // in the instant the writes route switches) dead-lettered as a slot conflict (docs/drill.md, "What the
+        // drill found"). Nothing may be missing for any other reason, and `cdc verify` may report nothing else.
         assertThat(r.lostUnexplained()).as("acknowledged writes missing for an undiagnosed reason: %s", r.lostWrites())
                 .isZero();
-        assertThat(r.lost(LossCauses.MONOLITH_ONLY)).as("monolith-only writes need a fallback or a window that caused them")
-                .isLessThanOrEqualTo(r.fallbacks() + r.skippedNotOwner());
+        // The service owns its writes from phase 2 (resilience.fallbackWrites: false): no write may end up in the
+        // monolith only, and nothing may be parked as "not the owner".
+        assertThat(r.lost(LossCauses.MONOLITH_ONLY)).as("monolith-only writes: %s", r.lostWrites()).isZero();
         assertThat(r.verifyUnexplained()).as("cdc verify differences beyond the diagnosed writes: %s", r.verifySummary())
                 .isZero();
-        assertThat(r.deadLetters()).as("dead letters other than slot conflicts and not-the-owner writes")
-                .allMatch(LossCauses::isDiagnosed);
+        assertThat(r.deadLetters()).as("dead letters other than cross-side slot conflicts")
+                .allMatch(LossCauses::isSlotConflict);
         assertThat(r.drainExitCodes()).as("drained proxies' exit codes").containsExactly(0, 0);
         assertThat(r.rollbackMillis()).as("rollback propagation").isBetween(0L, 10_000L);
         assertThat(r.lagPeakForwardMs()).as("a forward lag was sampled").isGreaterThanOrEqualTo(0);

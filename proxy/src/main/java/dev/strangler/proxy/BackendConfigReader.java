@@ -26,7 +26,8 @@ final class BackendConfigReader {
     private static final Set<String> HEALTH = Set.of("path", "interval", "timeout", "healthyThreshold",
             "unhealthyThreshold");
     private static final Set<String> OUTLIER = Set.of("consecutiveFailures", "baseEjection", "maxEjection");
-    private static final Set<String> RESILIENCE = Set.of("circuitBreaker", "maxConcurrent", "timeouts", "replayBuffer");
+    private static final Set<String> RESILIENCE = Set.of("circuitBreaker", "maxConcurrent", "timeouts", "replayBuffer",
+            "fallbackWrites");
     private static final Set<String> CIRCUIT = Set.of("failureRateThreshold", "slidingWindow", "minimumCalls", "openFor",
             "halfOpenCalls", "enabled");
     private static final Set<String> TIMEOUTS = Set.of("connect", "firstByte", "total");
@@ -201,8 +202,17 @@ final class BackendConfigReader {
         }
         long replay = m.entries().containsKey("replayBuffer")
                 ? r.sizeOrZero(m, "replayBuffer", at, d.replayBufferBytes()) : d.replayBufferBytes();
+        boolean fallbackWrites = true;
+        String fw = r.string(m, "fallbackWrites", at, false);
+        if (fw != null && !fw.trim().equals("true")) {
+            if (fw.trim().equals("false")) {
+                fallbackWrites = false;
+            } else {
+                r.error(r.line(m, "fallbackWrites"), at + ".fallbackWrites", "'" + fw + "' (expected: true or false)");
+            }
+        }
         return new ResilienceConfig(out.failureRateThreshold(), out.slidingWindow(), out.minimumCalls(), out.openFor(),
                 out.halfOpenCalls(), out.maxConcurrent(), out.connectTimeout(), out.firstByteTimeout(),
-                out.totalTimeout(), replay, out.circuitBreakerEnabled());
+                out.totalTimeout(), replay, out.circuitBreakerEnabled(), fallbackWrites);
     }
 }

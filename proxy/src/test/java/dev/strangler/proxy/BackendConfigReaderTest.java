@@ -132,6 +132,22 @@ class BackendConfigReaderTest {
     }
 
     @Test
+    void writesFallBackByDefaultAndNotWhenTheTargetOwnsThem() {
+        var backends = parse("""
+                backends:
+                  monolith: http://127.0.0.1:8081
+                  svc:
+                    endpoints: [http://127.0.0.1:8082]
+                    resilience: {fallbackWrites: false}
+                """).backends();
+        assertThat(backends.get("monolith").resilience().fallbackWrites()).isTrue();
+        assertThat(backends.get("svc").resilience().fallbackWrites()).isFalse();
+        assertThat(backends.get("svc").resilience().maxConcurrent()).isEqualTo(512);
+        assertThat(errors("backends:\n  monolith: http://a:1\n  svc: {endpoints: [http://b:1], resilience: {fallbackWrites: no}}\n"))
+                .contains("strangler.yaml:3: backends.svc.resilience.fallbackWrites: 'no' (expected: true or false)");
+    }
+
+    @Test
     void needsExactlyOneOfEndpointsAndDns() {
         assertThat(errors("backends:\n  monolith: http://127.0.0.1:8081\n  svc: {balance: round-robin}\n"))
                 .contains("strangler.yaml:3: backends.svc: needs endpoints: [http://host:port, ...] or dns: {name: ..., port: ...}");

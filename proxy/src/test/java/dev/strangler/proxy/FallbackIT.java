@@ -270,4 +270,21 @@ class FallbackIT {
         assertThat(legacy.count("POST")).isEqualTo(1);
         assertThat(fallbacks(FallbackReason.CONNECT)).isEqualTo(3);
     }
+
+    @Test
+    void aTargetThatOwnsItsWritesNeverHasThemReplayedOnTheMonolith() throws Exception {
+        start(ResilienceConfig.DEFAULTS.withFallbackWrites(false));
+        target.kill();
+        Http1.Reply get = Http1.send(proxy.port(), "GET", "/api/appointments/1", null);
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.backend()).isEqualTo("monolith");
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+            Http1.Reply r = Http1.send(proxy.port(), method, "/api/appointments/1", method.equals("DELETE") ? null : "{\"x\":1}");
+            assertThat(r.status()).as(method).isEqualTo(502);
+            assertThat(r.body()).as(method).contains("\"error\":\"bad_gateway\"", "nothing was sent, retry later")
+                    .doesNotContain("outcome");
+        }
+        assertThat(legacy.count("POST") + legacy.count("PUT") + legacy.count("DELETE")).isZero();
+        assertThat(fallbacks(FallbackReason.CONNECT)).isEqualTo(1);
+    }
 }

@@ -21,11 +21,11 @@ import java.time.Duration;
 public record ResilienceConfig(int failureRateThreshold, int slidingWindow, int minimumCalls, Duration openFor,
                                int halfOpenCalls, int maxConcurrent, Duration connectTimeout,
                                Duration firstByteTimeout, Duration totalTimeout, long replayBufferBytes,
-                               boolean circuitBreakerEnabled) {
+                               boolean circuitBreakerEnabled, boolean fallbackWrites) {
 
     /** Defaults: 50 %, window 20, 10 calls minimum, open 10 s, 5 trial calls, 512 concurrent, 64 KiB replay buffer. */
     public static final ResilienceConfig DEFAULTS = new ResilienceConfig(50, 20, 10, Duration.ofSeconds(10), 5, 512,
-            null, null, null, 64 * 1024, true);
+            null, null, null, 64 * 1024, true, true);
 
     public ResilienceConfig {
         if (failureRateThreshold < 1 || failureRateThreshold > 100) {
@@ -57,24 +57,39 @@ public record ResilienceConfig(int failureRateThreshold, int slidingWindow, int 
     /** A copy with other circuit breaker settings. */
     public ResilienceConfig withCircuitBreaker(int rate, int window, int minCalls, Duration open) {
         return new ResilienceConfig(rate, window, minCalls, open, halfOpenCalls, maxConcurrent, connectTimeout,
-                firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled);
+                firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled, fallbackWrites);
     }
 
     /** A copy with the circuit breaker on or off. */
     public ResilienceConfig withCircuitBreakerEnabled(boolean enabled) {
         return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls,
-                maxConcurrent, connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, enabled);
+                maxConcurrent, connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, enabled, fallbackWrites);
     }
 
     /** A copy with another bulkhead size. */
     public ResilienceConfig withMaxConcurrent(int max) {
         return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls, max,
-                connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled);
+                connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled, fallbackWrites);
     }
 
     /** A copy with other timeouts (null keeps the default of each). */
     public ResilienceConfig withTimeouts(Duration connect, Duration firstByte, Duration total) {
         return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls,
-                maxConcurrent, connect, firstByte, total, replayBufferBytes, circuitBreakerEnabled);
+                maxConcurrent, connect, firstByte, total, replayBufferBytes, circuitBreakerEnabled, fallbackWrites);
+    }
+
+    /** A copy that may or may not replay writes on the legacy backend. */
+    public ResilienceConfig withFallbackWrites(boolean replayWrites) {
+        return new ResilienceConfig(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls,
+                maxConcurrent, connectTimeout, firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled,
+                replayWrites);
+    }
+
+    /** Writes may fall back to the legacy backend (the default). */
+    public ResilienceConfig(int failureRateThreshold, int slidingWindow, int minimumCalls, Duration openFor,
+                            int halfOpenCalls, int maxConcurrent, Duration connectTimeout, Duration firstByteTimeout,
+                            Duration totalTimeout, long replayBufferBytes, boolean circuitBreakerEnabled) {
+        this(failureRateThreshold, slidingWindow, minimumCalls, openFor, halfOpenCalls, maxConcurrent, connectTimeout,
+                firstByteTimeout, totalTimeout, replayBufferBytes, circuitBreakerEnabled, true);
     }
 }

@@ -30,7 +30,9 @@ final class FallbackDecision {
     static ReplayPolicy.Action decide(ProxyContext px, Exchange x, ReplayPolicy.Failure f, FallbackReason reason,
                                       Endpoint failed) {
         BackendGroup g = px.backend(x.backendName);
-        boolean canFallBack = x.onTarget && !x.fellBack;
+        // A backend that owns its writes (resilience.fallbackWrites: false) never has them replayed on the
+        // legacy backend, whose database would take a write the new side's owner never sees.
+        boolean canFallBack = x.onTarget && !x.fellBack && (Idempotency.safe(x.method) || g.resilience().fallbackWrites());
         ReplayPolicy.Action action = ReplayPolicy.decide(f, x.method, canFallBack, x.replay != null && x.replay.usable(),
                 x.staleRetried, x.sameBackendRetries < MAX_SAME_BACKEND_RETRIES, failed != null && g.hasOther(failed));
         switch (action) {
@@ -87,7 +89,8 @@ final class FallbackDecision {
                 }
                 yield new ProxyError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " has no endpoint available", true, false);
             }
-            case CONNECT -> new ProxyError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b + " is unreachable", true, false);
+            case CONNECT -> new ProxyError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b
+                    + " is unreachable; nothing was sent, retry later", true, false);
             case TIMEOUT -> new ProxyError(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", b
                     + " did not answer within " + timeoutMillis(px, x) + " ms" + check, !x.requestDone, unknown);
             default -> new ProxyError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", b
