@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # One reactor invocation, nothing installed into ~/.m2: e2e runs last and writes the class path file
 # last. The cli jar is left out of it (its manifest Class-Path would load every library twice);
 # cli/target/classes stands in for it.
-mvn -B -q -o -pl e2e -am package dependency:build-classpath -DskipTests \
+mvn -B -q -pl e2e -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$PWD/e2e/target/drill.cp" -DexcludeArtifactIds=strangler-cli >/dev/null
 CP="e2e/target/classes:cli/target/classes:$(cat e2e/target/drill.cp)"
 exec java -Xmx512m -cp "$CP" dev.strangler.e2e.DrillMain "$@"
