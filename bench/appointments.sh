@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODULE=extracted-services/appointments
 echo "building (offline if possible)..." >&2
-mvn -B -q -o -pl "$MODULE" -am test-compile dependency:build-classpath \
+mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2 \
   || mvn -B -q -pl "$MODULE" -am test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # One reactor invocation: reactor modules (legacy-adapter, embedded) resolve to their target/classes,
 # so nothing is installed into ~/.m2. cdc-sync runs last and writes the class path file last.
-mvn -B -q -o -pl cdc-sync -am test-compile dependency:build-classpath -DskipTests \
+mvn -B -q -pl cdc-sync -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$PWD/cdc-sync/target/cdc-bench.cp" -Dmdep.includeScope=test >/dev/null
 CP="cdc-sync/target/classes:cdc-sync/target/test-classes:$(cat cdc-sync/target/cdc-bench.cp)"
 exec java -Xmx1g -Dbench.seconds="${BENCH_SECONDS:-10}" -Dbench.snapshotRows="${BENCH_SNAPSHOT_ROWS:-1000000}" \

@@ -14,7 +14,7 @@
 # Builds proxy and its reactor dependencies (no install: runs from target/ with the test class path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -o -pl proxy -am test-compile dependency:build-classpath -DskipTests \
+mvn -B -q -pl proxy -am test-compile dependency:build-classpath -DskipTests \
   -Dmdep.outputFile="$PWD/proxy/target/controlplane-bench.cp" -Dmdep.includeScope=test >/dev/null
 CP="proxy/target/classes:proxy/target/test-classes:$(cat proxy/target/controlplane-bench.cp)"
 exec java -Xmx512m -Dio.netty.leakDetection.level=disabled \

@@ -52,8 +52,8 @@ done
 
 jar=${MIRROR_BENCH_JAR:-$root/cli/target/strangler.jar}
 if [ -z "${MIRROR_BENCH_JAR:-}" ] && { [ "${MIRROR_BENCH_BUILD:-1}" = 1 ] || [ ! -f "$jar" ]; }; then
-  echo "mirror.sh: building (mvn -B -q -o -DskipTests package)" >&2
-  (cd "$root" && mvn -B -q -o -DskipTests package)
+  echo "mirror.sh: building (mvn -B -q -DskipTests package)" >&2
+  (cd "$root" && mvn -B -q -DskipTests package)
 fi
 
 work=$(mktemp -d /tmp/strangler-mirror-bench.XXXXXX)
