@@ -108,16 +108,15 @@ class CdcRunMetricsIT {
         }
     }
 
-    private void await(Duration timeout, BooleanSupplier condition, String what, Path output) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("no " + what + " within " + timeout + "; output:\n" + read(output)
-                        + (port > 0 ? "\nmetrics:\n" + metrics(port).lines().filter(l -> l.startsWith("strangler_cdc"))
-                                .collect(java.util.stream.Collectors.joining("\n")) : ""));
+    private void await(Duration timeout, BooleanSupplier condition, String what, Path output) {
+        dev.strangler.cli.Await.await(timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the syncer exited while waiting for " + what + "; output:\n" + read(output));
             }
-            Thread.sleep(50); // polling interval
-        }
+            return condition.getAsBoolean();
+        }, () -> "no " + what + " within " + timeout + "; output:\n" + read(output)
+                + (port > 0 ? "\nmetrics:\n" + metrics(port).lines().filter(l -> l.startsWith("strangler_cdc"))
+                        .collect(java.util.stream.Collectors.joining("\n")) : ""));
     }
 
     private static String read(Path file) {

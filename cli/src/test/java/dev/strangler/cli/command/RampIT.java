@@ -444,13 +444,7 @@ class RampIT {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        dev.strangler.cli.Await.await(timeout, condition, () -> "timed out after " + timeout + " waiting for " + what);
     }
 }
