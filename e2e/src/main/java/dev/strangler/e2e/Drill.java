@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.strangler.cdc.ShippedMappings;
+import dev.strangler.cli.demo.StartedParts;
+import dev.strangler.cli.demo.WorkFiles;
 import dev.strangler.embedded.LocalPostgres;
 import dev.strangler.sample.monolith.MonolithApp;
 import dev.strangler.sample.monolith.MonolithConfig;
@@ -17,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,10 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +67,7 @@ public final class Drill implements AutoCloseable {
     private final DrillSettings settings;
     private final Path work;
     private final Path logs;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts parts = new StartedParts("drill");
     private final List<PhaseStats> phases = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -110,7 +108,7 @@ public final class Drill implements AutoCloseable {
     private Drill(DrillSettings settings) throws IOException {
         this.settings = settings;
         if (Files.exists(settings.workDir())) {
-            deleteRecursively(settings.workDir()); // a previous run's databases and logs: the drill starts clean
+            WorkFiles.deleteRecursively(settings.workDir()); // a previous run's databases and logs: the drill starts clean
         }
         this.work = Files.createDirectories(settings.workDir());
         this.logs = Files.createDirectories(work.resolve("logs"));
@@ -129,7 +127,7 @@ public final class Drill implements AutoCloseable {
         startEverything();
         log.info("drill: everything up in {} ms; load starts", (System.nanoTime() - t0) / 1_000_000);
         PhaseStats baseline = enter("0 baseline (weight 0 %, mirroring)");
-        PatientLoad load = track(PatientLoad.start(List.of(proxyUrl(0), proxyUrl(1)), monolithDb,
+        PatientLoad load = parts.track(PatientLoad.start(List.of(proxyUrl(0), proxyUrl(1)), monolithDb,
                 seed.firstDay(), seed.days(), settings.rps(), () -> current));
         startLagSampler();
         hold();
@@ -255,8 +253,8 @@ public final class Drill implements AutoCloseable {
     // ---------------------------------------------------------------- start-up
 
     private void startEverything() {
-        dataPg = track(LocalPostgres.builder().dataDirectory(work.resolve("pg-data")).start());
-        controlPg = track(LocalPostgres.builder().dataDirectory(work.resolve("pg-control")).start());
+        dataPg = parts.track(LocalPostgres.builder().dataDirectory(work.resolve("pg-data")).start());
+        controlPg = parts.track(LocalPostgres.builder().dataDirectory(work.resolve("pg-control")).start());
         controlPg.createDatabase("control");
         monolithDb = dataPg.dataSource("monolith", 8);
         appointmentsDb = dataPg.dataSource("appointments", 4);
@@ -266,7 +264,7 @@ public final class Drill implements AutoCloseable {
         seed = SeedSpec.of(settings.patients(), settings.physicians(), 42);
         MonolithSeeder.seed(monolithDb, seed);
         exec(monolithDb, "ALTER TABLE phys_lic REPLICA IDENTITY FULL"); // the mapping's key is not the PK
-        MonolithApp monolith = track(MonolithApp.start(MonolithConfig.builder(monolithDb).build()));
+        MonolithApp monolith = parts.track(MonolithApp.start(MonolithConfig.builder(monolithDb).build()));
         monolithPort = monolith.port();
         AppointmentsApp.migrations().migrate(appointmentsDb);
         mapping = ShippedMappings.extract("appointments", work);
@@ -274,9 +272,9 @@ public final class Drill implements AutoCloseable {
         // Children start together (two cores: their JVM start-ups overlap with the snapshot); proxies need only
         // the backends' ports, which are fixed before anything listens.
         appointmentsPort = Ports.free();
-        String token = newToken();
+        String token = WorkFiles.newToken();
         writeSecret("admin-token", token);
-        writeSecret("shadow-hmac-key", newToken());
+        writeSecret("shadow-hmac-key", WorkFiles.newToken());
         fwdSync = startSync(FWD, "forward", true);
         Child service = launchAppointments();
         for (int i = 0; i < 2; i++) {
@@ -308,7 +306,7 @@ public final class Drill implements AutoCloseable {
         if (!snapshot) {
             args.add("--no-snapshot");
         }
-        return track(Child.start("cdc-" + slot, logs, args));
+        return parts.track(Child.start("cdc-" + slot, logs, args));
     }
 
     private void startAppointments() {
@@ -317,7 +315,7 @@ public final class Drill implements AutoCloseable {
 
     private Child launchAppointments() {
         appointmentsRuns++;
-        appointments = track(Child.start("appointments-" + appointmentsRuns, logs, List.of("sample", "appointments",
+        appointments = parts.track(Child.start("appointments-" + appointmentsRuns, logs, List.of("sample", "appointments",
                 "--db", newUrl(), "--port", Integer.toString(appointmentsPort))));
         return appointments;
     }
@@ -327,7 +325,7 @@ public final class Drill implements AutoCloseable {
         String instance = "p" + proxyRuns;
         int admin = Ports.free();
         Path config = ProxyConfigs.write(work, instance, port, admin, monolithPort, appointmentsPort, diffStoreUrl);
-        Child child = track(Child.start("proxy-" + instance, logs, List.of("proxy", "--config", config.toString(),
+        Child child = parts.track(Child.start("proxy-" + instance, logs, List.of("proxy", "--config", config.toString(),
                 "--control-db", controlPg.jdbcUrl("control"))));
         return new Proxy(instance, child, port, admin);
     }
@@ -413,7 +411,7 @@ public final class Drill implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        track(sampler::shutdownNow);
+        parts.track(sampler::shutdownNow);
         sampler.scheduleWithFixedDelay(() -> {
             try {
                 long f = cdcStatus(FWD, "forward").path("lagMs").asLong(-1);
@@ -639,48 +637,22 @@ public final class Drill implements AutoCloseable {
 
     private void writeSecret(String name, String value) {
         try {
-            Files.writeString(work.resolve(name), value + "\n");
+            WorkFiles.writePrivate(work.resolve(name), value + "\n"); // tokens: readable by the owner only
         } catch (IOException e) {
             throw new IllegalStateException("drill: cannot write " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private static String newToken() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private <T extends AutoCloseable> T track(T part) {
-        started.push(part);
-        return part;
-    }
-
     /** Stops everything in reverse order: load, proxies, service, syncers (before PostgreSQL), databases. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                log.warn("drill: stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        parts.stopAll();
         if (!settings.keep()) { // child logs stay for a post-mortem; databases and configs go
             try (var entries = Files.list(work)) {
-                entries.filter(p -> !p.equals(logs)).forEach(Drill::deleteRecursively);
+                entries.filter(p -> !p.equals(logs)).forEach(WorkFiles::deleteRecursively);
             } catch (IOException e) {
                 log.warn("drill: could not clean {}: {}", work, e.getMessage());
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("drill: could not remove {}: {}", dir, e.getMessage());
         }
     }
 }

@@ -23,15 +23,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +43,7 @@ public final class Demo implements AutoCloseable {
     /** The demo's diff store database (shadow comparisons of the appointments route). */
     public static final String SHADOW_DB = "shadow";
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedParts parts = new StartedParts("demo");
     private final Path dataDir;
     private final boolean temporary;
     private final String adminToken;
@@ -64,7 +57,7 @@ public final class Demo implements AutoCloseable {
     private Demo(Path dataDir, boolean temporary) {
         this.dataDir = dataDir;
         this.temporary = temporary;
-        this.adminToken = newToken();
+        this.adminToken = WorkFiles.newToken();
     }
 
     /** Starts every part; on failure stops what already started and rethrows. */
@@ -89,7 +82,7 @@ public final class Demo implements AutoCloseable {
     }
 
     private void startParts(DemoSettings settings) throws RuntimeException {
-        pg = track(LocalPostgres.builder()
+        pg = parts.track(LocalPostgres.builder()
                 .dataDirectory(dataDir.resolve("postgres"))
                 .keepData(!temporary)
                 .start());
@@ -99,20 +92,20 @@ public final class Demo implements AutoCloseable {
         SeedSpec seed = SeedSpec.of(settings.patients(), settings.physicians(), SEED);
         MonolithSeeder.Result seeded = MonolithSeeder.seed(monolithDb, seed);
         MonolithConfig monolithConfig = MonolithConfig.builder(monolithDb).build();
-        MonolithApp monolith = track(MonolithApp.start(monolithConfig));
+        MonolithApp monolith = parts.track(MonolithApp.start(monolithConfig));
         AppointmentsApp.migrations().migrate(appointmentsDb);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         startCdc(pg, monolithDb, appointmentsDb, registry);
-        AppointmentsApp appointments = track(AppointmentsApp.start(
+        AppointmentsApp appointments = parts.track(AppointmentsApp.start(
                 AppointmentsConfig.builder(appointmentsDb).zone(monolithConfig.zone()).build()));
 
         pg.createDatabase(SHADOW_DB);
         proxyConfigFile = DemoProxyConfig.write(dataDir, settings, monolith.port(), appointments.port(), adminToken,
-                pg.jdbcUrl(SHADOW_DB), newToken());
-        proxy = track(ProxyServer.start(ProxyConfigLoader.load(proxyConfigFile), registry, Clock.systemUTC()));
+                pg.jdbcUrl(SHADOW_DB), WorkFiles.newToken());
+        proxy = parts.track(ProxyServer.start(ProxyConfigLoader.load(proxyConfigFile), registry, Clock.systemUTC()));
 
         if (settings.rps() > 0) {
-            traffic = track(DemoTraffic.start(proxyUrl(), monolithDb, seed.firstDay(), seed.days(), settings.rps()));
+            traffic = parts.track(DemoTraffic.start(proxyUrl(), monolithDb, seed.firstDay(), seed.days(), settings.rps()));
         }
     }
 
@@ -127,10 +120,10 @@ public final class Demo implements AutoCloseable {
         Path mapping = ShippedMappings.extract("appointments", dataDir);
         String legacyUrl = pg.jdbcUrl("monolith");
         String newUrl = pg.jdbcUrl("appointments");
-        forwardSync = track(CdcSync.start(CdcSyncConfig.builder().source(legacyUrl).target(newUrl).mapping(mapping)
+        forwardSync = parts.track(CdcSync.start(CdcSyncConfig.builder().source(legacyUrl).target(newUrl).mapping(mapping)
                 .slot("demo_fwd").direction(Direction.FORWARD).build(), registry, Clock.systemUTC()));
         DemoSql.awaitEqualCounts(monolithDb, "appt", appointmentsDb, "appointments", Duration.ofSeconds(90));
-        reverseSync = track(CdcSync.start(CdcSyncConfig.builder().source(newUrl).target(legacyUrl).control(newUrl)
+        reverseSync = parts.track(CdcSync.start(CdcSyncConfig.builder().source(newUrl).target(legacyUrl).control(newUrl)
                 .mapping(mapping).slot("demo_rev").direction(Direction.REVERSE).snapshot(false).build(),
                 registry, Clock.systemUTC()));
     }
@@ -143,10 +136,6 @@ public final class Demo implements AutoCloseable {
                 + "; reverse " + r.role() + " lag " + r.lagMs() + " ms, dlq " + r.dlqSize();
     }
 
-    private <T extends AutoCloseable> T track(T part) {
-        started.push(part);
-        return part;
-    }
 
     /** Where clients send requests. */
     public URI proxyUrl() {
@@ -190,39 +179,9 @@ public final class Demo implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                log.warn("demo: stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
+        parts.stopAll();
         if (temporary) {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    static void writePrivate(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("demo: could not remove {}: {}", dir, e.getMessage());
+            WorkFiles.deleteRecursively(dataDir);
         }
     }
 }

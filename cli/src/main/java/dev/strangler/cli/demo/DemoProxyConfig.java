@@ -51,9 +51,9 @@ final class DemoProxyConfig {
                 shadowHmacKey: ${file:shadow-hmac-key}
                 """.formatted(settings.proxyPort(), settings.adminPort(), monolithPort, appointmentsPort, diffStoreUrl);
         try {
-            Demo.writePrivate(dataDir.resolve("admin-token"), token + "\n");
-            Demo.writePrivate(dataDir.resolve("shadow-hmac-key"), hmacKey + "\n");
-            Demo.writePrivate(config, yaml);
+            WorkFiles.writePrivate(dataDir.resolve("admin-token"), token + "\n");
+            WorkFiles.writePrivate(dataDir.resolve("shadow-hmac-key"), hmacKey + "\n");
+            WorkFiles.writePrivate(config, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException("demo: cannot write " + config + ": " + e.getMessage(), e);
         }
