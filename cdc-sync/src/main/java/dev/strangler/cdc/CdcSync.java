@@ -1,6 +1,7 @@
 package dev.strangler.cdc;
 
 import dev.strangler.cdc.admin.Ownership;
+import dev.strangler.cdc.admin.ParkedWrites;
 import dev.strangler.cdc.apply.BatchHandler;
 import dev.strangler.cdc.apply.ChangeApplier;
 import dev.strangler.cdc.apply.Route;
@@ -46,6 +47,7 @@ public final class CdcSync implements AutoCloseable {
 
     private final CdcSyncConfig config;
     private final List<Route> routes;
+    private final ParkedWrites parked;
     private final SyncMetrics metrics;
     private final Clock clock;
     private final Thread supervisor;
@@ -62,6 +64,8 @@ public final class CdcSync implements AutoCloseable {
     private CdcSync(CdcSyncConfig config, ServiceMapping mapping, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.routes = Route.of(mapping, config.direction());
+        this.parked = new ParkedWrites(config.sourceJdbcUrl(), config.targetJdbcUrl(), mapping, config.direction(),
+                config.slotName());
         this.metrics = new SyncMetrics(registry, config.direction().id(), config.slotName());
         this.clock = clock;
         this.supervisor = new Thread(this::supervise, "cdc-" + config.slotName());
@@ -271,6 +275,10 @@ public final class CdcSync implements AutoCloseable {
             owners = Ownership.owners(config.controlJdbcUrl());
         } catch (CdcSyncException e) {
             log.warn("slot {}: data ownership unavailable, keeping the last known: {}", config.slotName(), e.getMessage());
+            return;
+        }
+        if ("ACTIVE".equals(role)) {
+            parked.applyOwned(owners);
         }
     }
 

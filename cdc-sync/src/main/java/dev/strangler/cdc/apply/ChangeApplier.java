@@ -155,9 +155,9 @@ public final class ChangeApplier {
     private String notOwnerReason(Route route) {
         String side = direction.equals("forward") ? "legacy" : "new";
         String owner = direction.equals("forward") ? "new" : "legacy";
-        return "not the owner: written on the " + side + " side while " + route.mapping().newTable() + " is owned by "
-                + owner + " (a fallback replay or a write during an ownership change?); check it, then"
-                + " `strangler cdc dlq retry` applies the row's current state, `dlq discard` drops it";
+        return dev.strangler.cdc.admin.ParkedWrites.REASON_PREFIX + " written on the " + side + " side while " + route.mapping().newTable() + " is owned by "
+                + owner + " (a fallback replay or a write during an ownership change?); applied by itself once this direction"
+                + " syncs the table again, or now by `strangler cdc dlq retry` (`dlq discard` drops it)";
     }
 
     private void toOp(Route route, RecordDecoder.Decoded d, Map<TargetOp.RowId, TargetOp> ops, List<DeadLetter> dead) {
