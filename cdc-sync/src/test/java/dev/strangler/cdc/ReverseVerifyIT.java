@@ -66,6 +66,18 @@ class ReverseVerifyIT {
                 await(Duration.ofSeconds(30), () -> forward.owners().get("appointments") == Ownership.Owner.NEW
                         && reverse.owners().get("appointments") == Ownership.Owner.NEW, "both syncers see the new owner");
 
+                // The service also owns patients' jurisdictions now. The monolith's pt table requires names
+                // the mapping never writes (PHI stays there): an upsert would fail on NOT NULL before finding
+                // the row, so the existing row must be updated instead.
+                Ownership.change(svcUrl, "patient_jurisdictions", Ownership.Owner.NEW, "test", "cutover", List.of(), 0, 0);
+                await(Duration.ofSeconds(30), () -> reverse.owners().get("patient_jurisdictions") == Ownership.Owner.NEW,
+                        "reverse syncer sees the new owner of patient_jurisdictions");
+                exec(svc, "UPDATE patient_jurisdictions SET state = 'NJ' WHERE patient_id = 2");
+                await(Duration.ofSeconds(30), () -> rows(legacy, "SELECT pt_st FROM pt WHERE pt_id = 2").equals(List.of("NJ")),
+                        "jurisdiction change carried back");
+                assertThat(rows(legacy, "SELECT pt_fnm, pt_lnm FROM pt WHERE pt_id = 2")).containsExactly("F2|L2");
+                assertThat(count(legacy, "SELECT count(*) FROM strangler_cdc_dlq")).as("nothing dead-lettered").isZero();
+
                 // The service's own writes: new bookings (its id range), cancellations and a reschedule.
                 exec(svc, """
                         INSERT INTO appointments (patient_id, physician_id, starts_at, reason)
@@ -105,6 +117,14 @@ class ReverseVerifyIT {
                 assertThat(rows(legacy, "SELECT appt_rsn, appt_stat, upd_ts IS NOT NULL FROM appt WHERE appt_id = 3"))
                         .containsExactly("reason 3|C|t");
                 assertThat(fromNew.run(svcUrl, monoUrl, false).mismatches()).as("after --repair").isEmpty();
+
+                // A row new to the monolith cannot be created without the names it requires: dead-lettered,
+                // and the reason says which column and what to do (no row values: PHI).
+                exec(svc, "INSERT INTO patient_jurisdictions (patient_id, state) VALUES (99, 'CA')");
+                await(Duration.ofSeconds(30), () -> count(legacy, "SELECT count(*) FROM strangler_cdc_dlq") == 1, "dead-lettered");
+                assertThat(rows(legacy, "SELECT reason FROM strangler_cdc_dlq")).singleElement().asString()
+                        .startsWith("SQLSTATE 23502: null value in column \"pt_fnm\"")
+                        .contains("requires a column the mapping does not write").doesNotContain("CA");
             }
         }
     }

@@ -126,8 +126,8 @@ public final class DeadLetterAdmin {
                     SqlWriter.delete(dst, route.targetTable(), route.targetKeyColumns(), List.of(route.targetKey(key)));
                 } else {
                     Map<String, Object> t = route.toTarget(row);
-                    SqlWriter.upsert(dst, route.targetTable(), List.copyOf(t.keySet()), route.targetKeyColumns(),
-                            route.targetVersionColumn(), route.winsTies(), List.of(t));
+                    SqlWriter.upsertRow(dst, route.targetTable(), List.copyOf(t.keySet()), route.targetKeyColumns(),
+                            route.targetVersionColumn(), route.winsTies(), t);
                 }
                 return Optional.empty();
             } catch (MappingFailure ex) {

@@ -78,10 +78,11 @@ public final class SchemaCheck {
                     if (!legacyUsed.contains(name) && !t.dropped().contains(name)) {
                         warnings.add(lt + "." + name + " is neither mapped nor listed under drop: (new data would be ignored)");
                     }
-                    // INSERT ... ON CONFLICT checks NOT NULL before it finds the conflict: updates fail too.
+                    // Existing rows are updated (the applier falls back to UPDATE); only rows new to the monolith fail.
                     if (!legacyWritten.contains(name) && !c.nullable() && !c.hasDefault()) {
                         warnings.add(lt + "." + name + " is NOT NULL without a default and reverse sync does not write it:"
-                                + " reverse upserts (updates too) would fail");
+                                + " rows created on the new side cannot be inserted there (they go to the reverse DLQ);"
+                                + " changes to existing rows are applied");
                     }
                 });
             }

@@ -231,7 +231,14 @@ public final class ChangeApplier {
         for (TargetOp op : ops) {
             Savepoint sp = conn.setSavepoint();
             try {
-                run(List.of(op));
+                if (op.delete()) {
+                    run(List.of(op));
+                } else {
+                    Route r = op.route();
+                    // One row: an upsert a NOT NULL column the mapping does not write refuses still updates an existing row.
+                    SqlWriter.upsertRow(conn, r.targetTable(), List.copyOf(op.row().keySet()), r.targetKeyColumns(),
+                            r.targetVersionColumn(), r.winsTies(), op.row());
+                }
                 conn.releaseSavepoint(sp);
             } catch (SQLException e) {
                 if (DeadLetter.isConnectionFailure(e)) {

@@ -69,6 +69,10 @@ public record DeadLetter(Source source, String reason) {
             if (m.getConstraint() != null) {
                 sb.append(" (constraint ").append(m.getConstraint()).append(")");
             }
+            if ("23502".equals(m.getSQLState())) {
+                sb.append("; the row is new to this side, whose table requires a column the mapping does not write:"
+                        + " give that column a default there or map it, then `strangler cdc dlq retry`");
+            }
             return sb.toString();
         }
         return "SQLSTATE " + e.getSQLState() + ": " + e.getClass().getSimpleName();

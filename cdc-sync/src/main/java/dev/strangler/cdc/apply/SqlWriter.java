@@ -3,6 +3,7 @@ package dev.strangler.cdc.apply;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,6 +16,7 @@ public final class SqlWriter {
 
     /** PostgreSQL takes at most 65535 bind parameters per statement; stay well below. */
     private static final int MAX_PARAMS = 30_000;
+    private static final String NOT_NULL_VIOLATION = "23502";
 
     private SqlWriter() {
     }
@@ -79,6 +81,86 @@ public final class SqlWriter {
                     .append(" OR t.").append(v).append(" IS NULL");
         }
         return sql.toString();
+    }
+
+    /**
+     * One row, like {@link #upsert}, for the paths that handle rows one at a time (replaying a failed
+     * batch, {@code dlq retry}, {@code verify --repair}): when the INSERT is refused for a NOT NULL
+     * column the mapping does not write, the existing row is updated instead. Throws the upsert's
+     * own error when no row with that key exists (a new row the target cannot take without that column).
+     */
+    public static void upsertRow(Connection c, String table, List<String> cols, List<String> keyCols, String versionCol,
+            boolean winsTies, Map<String, Object> row) throws SQLException {
+        Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
+        try {
+            upsert(c, table, cols, keyCols, versionCol, winsTies, List.of(row));
+            if (sp != null) {
+                c.releaseSavepoint(sp);
+            }
+        } catch (SQLException e) {
+            if (!isNotNullViolation(e)) {
+                throw e;
+            }
+            if (sp != null) {
+                c.rollback(sp);
+            }
+            if (!updateExisting(c, table, cols, keyCols, versionCol, winsTies, row)) {
+                throw e;
+            }
+        }
+    }
+
+    /** SQLSTATE 23502, also when a batch wraps the server's error. */
+    public static boolean isNotNullViolation(SQLException e) {
+        return NOT_NULL_VIOLATION.equals(e.getSQLState())
+                || (e.getNextException() != null && NOT_NULL_VIOLATION.equals(e.getNextException().getSQLState()));
+    }
+
+    /**
+     * Updates the existing row with {@code row}'s key (respecting the version column like
+     * {@link #upsert}), for a target whose INSERT would fail: PostgreSQL checks NOT NULL before
+     * ON CONFLICT finds the existing row, so an upsert cannot change a row of a table with required
+     * columns the mapping does not write. Returns whether a row with that key exists (updated, or
+     * left alone because it holds a newer version); false means the row is new to the target.
+     */
+    public static boolean updateExisting(Connection c, String table, List<String> cols, List<String> keyCols,
+            String versionCol, boolean winsTies, Map<String, Object> row) throws SQLException {
+        List<String> updatable = cols.stream().filter(x -> !keyCols.contains(x)).toList();
+        String where = keyCols.stream().map(k -> "t." + quote(k) + " = ?").collect(Collectors.joining(" AND "));
+        if (!updatable.isEmpty()) {
+            StringBuilder sql = new StringBuilder("UPDATE ").append(quoteTable(table)).append(" AS t SET ")
+                    .append(updatable.stream().map(x -> quote(x) + " = ?").collect(Collectors.joining(", ")))
+                    .append(" WHERE ").append(where);
+            if (versionCol != null) {
+                String v = quote(versionCol);
+                sql.append(" AND (t.").append(v).append(winsTies ? " <= ?" : " < ?").append(" OR t.").append(v)
+                        .append(" IS NULL)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (String col : updatable) {
+                    bind(ps, i++, row.get(col));
+                }
+                for (String col : keyCols) {
+                    bind(ps, i++, row.get(col));
+                }
+                if (versionCol != null) {
+                    bind(ps, i, row.get(versionCol));
+                }
+                if (ps.executeUpdate() > 0) {
+                    return true;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + quoteTable(table) + " AS t WHERE " + where)) {
+            int i = 1;
+            for (String col : keyCols) {
+                bind(ps, i++, row.get(col));
+            }
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Deletes rows by key; deleting a missing row is a no-op, so deletes replay harmlessly. */

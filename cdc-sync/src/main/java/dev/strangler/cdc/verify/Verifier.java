@@ -204,8 +204,9 @@ public final class Verifier {
                     continue; // stays reported: the mapping (or the row) must be fixed first
                 }
                 // Repair copies the authoritative row whatever the version says.
-                n += SqlWriter.upsert(dst, route.targetTable(), List.copyOf(row.keySet()), route.targetKeyColumns(), null,
-                        true, List.of(row));
+                SqlWriter.upsertRow(dst, route.targetTable(), List.copyOf(row.keySet()), route.targetKeyColumns(), null,
+                        true, row);
+                n++;
             }
         }
         return n;
