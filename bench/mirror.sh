@@ -18,13 +18,22 @@
 #   MIRROR_BENCH_JFR=1 bench/mirror.sh       # also profile the mirroring proxy (JFR) and print hot frames
 #   MIRROR_BENCH_BUILD=0 bench/mirror.sh     # reuse cli/target/strangler.jar
 #   MIRROR_BENCH_IO_THREADS=1 bench/mirror.sh  # copies leave from a dedicated mirror thread (mirror.ioThreads)
+#   MIRROR_BENCH_SAME_ANSWERS=1 bench/mirror.sh  # shadow answers byte-identical (copies go to the legacy nginx)
 #   MIRROR_BENCH_JAR=/tmp/old.jar bench/mirror.sh  # another build (e.g. before a change), not rebuilt
 #   MIRROR_BENCH_BASE_JAR=/tmp/old/cli/target/strangler.jar bench/mirror.sh
 #       # also a third proxy (8090→8092, admin 9922) mirroring with that build, rotated into the same reps:
 #       # before/after figures under the same load
 #
-# Prints per run req/s and p99, medians, and the ratios on/off: throughput (target >= 0.9) and
-# p99 (target <= 1.1), plus the mirror counters (sent, dropped, compared). Stops everything it
+# Two phases, each 3 x 10 s per proxy, rotated:
+#   saturated: wrk as fast as it goes. Prints per run req/s, p99 and CPU per 1000 requests of the
+#     proxy, nginx, PostgreSQL and wrk; medians; the ratios on/off: throughput (target >= 0.9) and
+#     p99 (target <= 1.1); and the CEILING: what the throughput ratio could be on this machine if the
+#     proxy's copies and comparisons cost nothing (the shadow nginx still serves each copy on the
+#     same 2 cores).
+#   paced: every connection waits between requests so both proxies are offered the same rate, by
+#     default half the mirroring proxy's saturated median (MIRROR_BENCH_PACED_RPS=N to choose, 0 to
+#     skip): the p99 ratio on/off when the machine has headroom.
+# Then the mirror counters (sent, dropped, compared). Stops everything it
 # started, by PID. Figures on a loaded 2-core machine are noisy: compare ratios of one run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,13 +98,16 @@ as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
 pg_started=1
 jdbc="jdbc:postgresql://127.0.0.1:$pgport/postgres?user=postgres"
 
+# MIRROR_BENCH_SAME_ANSWERS=1: the shadow is the legacy nginx too, so answers are byte-identical
+# (the steady state of a finished migration; the comparator skips parsing) instead of one field apart.
+modern_port=9002; [ "${MIRROR_BENCH_SAME_ANSWERS:-0}" = 1 ] && modern_port=9001
 head -c 32 /dev/urandom | base64 > "$work/hmac-key"
 write_config() {  # write_config NAME PORT ADMIN SHADOW(yes|no)
   {
     echo "listen: 127.0.0.1:$2"
     echo "threads: ${STRANGLER_BENCH_THREADS:-1}"
     echo "admin: { listen: 127.0.0.1:$3 }"
-    echo "backends: { legacy: http://127.0.0.1:9001, modern: http://127.0.0.1:9002 }"
+    echo "backends: { legacy: http://127.0.0.1:9001, modern: http://127.0.0.1:$modern_port }"
     echo "routes:"
     echo "  - id: bench"
     echo "    match: { pathPrefix: / }"
@@ -156,49 +168,90 @@ ticks() { # ticks PID... -> summed utime+stime of those alive
   echo $t
 }
 family() { echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; }
-: > "$work/runs.txt"
-for rep in $(seq 1 "$reps"); do
-  # rotate the order so no proxy always runs first (or right after the same neighbour)
-  read -r -a all <<<"$which_all"; k=$(( (rep - 1) % ${#all[@]} ))
-  order="${all[*]:k} ${all[*]:0:k}"
-  for which in $order; do
-    port=8090; [ "$which" = off ] && port=8091; [ "$which" = base ] && port=8092
-    proxy_pid=$on_pid; [ "$which" = off ] && proxy_pid=$off_pid; [ "$which" = base ] && proxy_pid=$base_pid
-    ng=$(family "$nginx_master"); pgf=$(family "$pg_master")
-    # shellcheck disable=SC2086
-    c0=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
-    line=$(wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$shared/lib/report.lua" "http://127.0.0.1:$port/" | grep '^WRKRESULT')
-    # shellcheck disable=SC2086
-    c1=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
-    n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
-    cpu=$(python3 -c "import sys; hz,n=int(sys.argv[1]),max(1,int(sys.argv[2])); d=[int(b)-int(a) for a,b in zip(sys.argv[3:6],sys.argv[6:9])]; print('cpu_proxy=%.1f cpu_nginx=%.1f cpu_pg=%.1f' % tuple(1000*1000*x/hz/n for x in d))" \
-      "$hz" "$n" "${c0[@]}" "${c1[@]}")
-    echo "$which $line $cpu" >> "$work/runs.txt"
-    echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  CPU ms/1000 req: ${cpu//cpu_/}  load $(cut -d' ' -f1 /proc/loadavg)"
+measure() { # measure RUNS_FILE LUA_SCRIPT: reps x dur s per proxy, rotated, one line per run into RUNS_FILE
+  local out=$1 lua=$2 rep k order which port proxy_pid ng pgf line n wrk_s cpu
+  : > "$out"
+  for rep in $(seq 1 "$reps"); do
+    # rotate the order so no proxy always runs first (or right after the same neighbour)
+    read -r -a all <<<"$which_all"; k=$(( (rep - 1) % ${#all[@]} ))
+    order="${all[*]:k} ${all[*]:0:k}"
+    for which in $order; do
+      port=8090; [ "$which" = off ] && port=8091; [ "$which" = base ] && port=8092
+      proxy_pid=$on_pid; [ "$which" = off ] && proxy_pid=$off_pid; [ "$which" = base ] && proxy_pid=$base_pid
+      ng=$(family "$nginx_master"); pgf=$(family "$pg_master")
+      # shellcheck disable=SC2086
+      c0=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
+      # wrk's own CPU (user+sys, from bash's time) counts too: it shares the 2 cores.
+      line=$( { TIMEFORMAT='WRKCPU %U %S'; time wrk -t1 -c"$conns" -d"${dur}s" --latency -s "$lua" "http://127.0.0.1:$port/"; } 2>&1 \
+        | grep -E '^(WRKRESULT|WRKCPU)' | tr '\n' ' ')
+      # shellcheck disable=SC2086
+      c1=("$(ticks $proxy_pid)" "$(ticks $ng)" "$(ticks $pgf)")
+      n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
+      wrk_s=$(sed 's/.*WRKCPU \([0-9.]*\) \([0-9.]*\).*/\1 \2/' <<<"$line")
+      # shellcheck disable=SC2086
+      cpu=$(python3 -c "import sys; hz,n=int(sys.argv[1]),max(1,int(sys.argv[2])); d=[int(b)-int(a) for a,b in zip(sys.argv[3:6],sys.argv[6:9])]; w=float(sys.argv[9])+float(sys.argv[10]); print('cpu_proxy=%.1f cpu_nginx=%.1f cpu_pg=%.1f' % tuple(1000*1000*x/hz/n for x in d) + ' cpu_wrk=%.1f' % (1000*1000*w/n))" \
+        "$hz" "$n" "${c0[@]}" "${c1[@]}" $wrk_s)
+      line=${line%% WRKCPU*}
+      echo "$which $line $cpu" >> "$out"
+      echo "   rep $rep $which: $(sed 's/.*rps=\([0-9.]*\).*p99_us=\([0-9]*\).*/\1 req\/s, p99 \2 µs/' <<<"$line")  CPU ms/1000 req: ${cpu//cpu_/}  load $(cut -d' ' -f1 /proc/loadavg)"
+    done
   done
-done
+}
 
-python3 - "$work/runs.txt" <<'PY'
+summarise() { # summarise RUNS_FILE MODE(saturated|paced): medians, ratios, and for saturated runs the machine's ceiling
+  python3 - "$1" "$2" <<'PY'
 import re, statistics, sys
+mode = sys.argv[2]
 runs = {"on": [], "off": [], "base": []}
 for line in open(sys.argv[1]):
     which, rest = line.split(" ", 1)
     kv = dict(re.findall(r"(\w+)=([0-9.]+)", rest))
     runs[which].append((float(kv["rps"]), float(kv["p99_us"]), int(kv["err_connect"]) + int(kv["err_read"]) + int(kv["err_status"]) + int(kv["err_timeout"]),
-                        (float(kv["cpu_proxy"]), float(kv["cpu_nginx"]), float(kv["cpu_pg"]))))
+                        tuple(float(kv[k]) for k in ("cpu_proxy", "cpu_nginx", "cpu_pg", "cpu_wrk"))))
 med = {k: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v), sum(r[2] for r in v)) for k, v in runs.items() if v}
+cpu = {k: [statistics.median(r[3][i] for r in v) for i in range(4)] for k, v in runs.items() if v}
 for k in [k for k in ("off", "on", "base") if runs[k]]:
     rps = [r[0] for r in runs[k]]
-    c = [statistics.median(r[3][i] for r in runs[k]) for i in range(3)]
+    c = cpu[k]
     print(f"   {k:3}  median {med[k][0]:9.0f} req/s (min {min(rps):.0f}, max {max(rps):.0f})  p99 {med[k][1]:7.0f} µs  errors {med[k][2]}"
-          f"  CPU ms per 1000 requests: proxy {c[0]:.0f}, nginx {c[1]:.0f}, postgres {c[2]:.0f}")
+          f"  CPU ms per 1000 requests: proxy {c[0]:.0f}, nginx {c[1]:.0f}, postgres {c[2]:.0f}, wrk {c[3]:.0f} (all {sum(c):.0f})")
 tr = med["on"][0] / med["off"][0]
 pr = med["on"][1] / med["off"][1]
+if mode == "paced":
+    print(f"== paced: offered the same rate to both; achieved on/off {tr:.2f}; p99 ratio on/off {pr:.2f}")
+    sys.exit(0)
 print(f"== throughput ratio on/off {tr:.2f} (target >= 0.9: {'met' if tr >= 0.9 else 'NOT met'})")
 print(f"== p99 ratio on/off {pr:.2f} (target <= 1.1: {'met' if pr <= 1.1 else 'NOT met'})")
 if runs["base"]:
     print(f"== base build, same runs: throughput ratio base/off {med['base'][0] / med['off'][0]:.2f}, p99 ratio base/off {med['base'][1] / med['off'][1]:.2f}")
+# Saturated closed loop: throughput ~ 2 cores / CPU per request of everything on the machine. With
+# mirroring, the shadow backend serves one more request per client request (what nginx costs per
+# request in the off runs), even if the proxy's copy and comparison cost nothing: that bounds the
+# ratio any proxy can reach on this machine.
+off = cpu["off"]
+ceiling = sum(off) / (sum(off) + off[1])
+print(f"== ceiling on this machine: the shadow's own {off[1]:.0f} ms per 1000 copies on the same 2 cores limits the throughput ratio to"
+      f" {ceiling:.2f} for ANY proxy (free copies and comparisons); the proxy's own mirroring cost here: {cpu['on'][0] - off[0]:.0f} ms per 1000 copies")
 PY
+}
+
+lua_saturated="$shared/lib/report.lua"
+echo "== saturated: wrk -c$conns as fast as the machine goes"
+measure "$work/runs.txt" "$lua_saturated"
+summarise "$work/runs.txt" saturated
+
+# Paced: every connection waits between requests so that the offered rate is the same for both
+# proxies and well under what the mirroring one sustains: does mirroring hurt clients' latency when
+# the machine has headroom (as it must in production)? Default: half the mirroring proxy's median.
+paced=${MIRROR_BENCH_PACED_RPS:-$(python3 -c "import re,statistics,sys; print(int(statistics.median(float(re.search(r'rps=([0-9.]+)',l).group(1)) for l in open(sys.argv[1]) if l.startswith('on '))/2))" "$work/runs.txt")}
+if [ "$paced" -gt 0 ]; then
+  delay_ms=$(( conns * 1000 / paced ))
+  # a random wait around the mean, so the connections do not fall into step and arrive in bursts
+  { echo "dofile(\"$shared/lib/report.lua\")"; echo "delay = function() return math.random(0, $((2 * delay_ms))) end"; } > "$work/paced.lua"
+  echo "== paced: ~$paced req/s offered (each of $conns connections waits 0..$((2 * delay_ms)) ms, mean $delay_ms ms, between requests)"
+  measure "$work/paced.txt" "$work/paced.lua"
+  summarise "$work/paced.txt" paced
+fi
 
 m=$(curl -fsS http://127.0.0.1:9920/metrics)
 val() { grep -E "^$1" <<<"$m" | awk '{s+=$NF} END {printf "%.0f", s}'; }

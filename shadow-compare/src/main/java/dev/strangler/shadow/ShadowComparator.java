@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -71,6 +71,7 @@ public final class ShadowComparator implements AutoCloseable {
     private final ShadowMetrics metrics;
     private final Clock clock;
     private final ThreadPoolExecutor workers;
+    private final AtomicInteger waiting = new AtomicInteger(); // exchanges handed over, not yet taken by a worker
 
     private ShadowComparator(Builder b) {
         this.config = requireNonNull(b.config, "config");
@@ -90,10 +91,12 @@ public final class ShadowComparator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        // Fixed pool + bounded queue + no caller-runs: a full queue rejects, and we drop.
+        // Fixed pool, no caller-runs. The bound is on exchanges (the waiting counter), not on queued
+        // tasks: one task may carry a batch of exchanges (submitAll), so the task queue itself is never
+        // the limit.
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(config.queueCapacity()), threads, new ThreadPoolExecutor.AbortPolicy());
-        Gauge.builder("strangler.shadow.queue.size", workers, w -> w.getQueue().size())
+                new LinkedBlockingQueue<>(), threads, new ThreadPoolExecutor.AbortPolicy());
+        Gauge.builder("strangler.shadow.queue.size", waiting, AtomicInteger::get)
                 .description("Mirrored exchanges waiting for a comparison worker").register(meters);
         log.info("shadow comparator started: {} workers, queue {}, {} routes, {}", config.workers(),
                 config.queueCapacity(), b.routes.size(), b.redaction);
@@ -152,17 +155,7 @@ public final class ShadowComparator implements AutoCloseable {
      */
     public boolean submit(ShadowExchange exchange) {
         requireNonNull(exchange, "exchange");
-        if (!routes.get().containsKey(exchange.routeId())) {
-            metrics.unknownRouteDrops.increment();
-            return false;
-        }
-        try {
-            workers.execute(() -> compareSafely(exchange));
-            return true;
-        } catch (RejectedExecutionException full) {
-            metrics.queueDrops.increment();
-            return false;
-        }
+        return submitAll(List.of(new Pending(exchange.routeId(), () -> exchange))) == 1;
     }
 
     /**
@@ -174,17 +167,71 @@ public final class ShadowComparator implements AutoCloseable {
      * @return false if dropped (queue full, comparator closed, or {@code routeId} has no shadow config)
      */
     public boolean submit(String routeId, Supplier<ShadowExchange> exchange) {
-        requireNonNull(exchange, "exchange");
-        if (!routes.get().containsKey(routeId)) {
-            metrics.unknownRouteDrops.increment();
-            return false;
+        return submitAll(List.of(new Pending(routeId, exchange))) == 1;
+    }
+
+    /**
+     * Hands several exchanges over at once, as one task for one worker: an event loop collects what
+     * finished during one pass over its ready connections and wakes a worker once for all of them,
+     * instead of once per exchange (each wake-up is a futex call and, on a busy machine, a context
+     * switch). The queue bound counts exchanges: what does not fit is dropped and counted, in order
+     * (the last ones go). Non-blocking, safe from any thread.
+     *
+     * @return how many were queued
+     */
+    public int submitAll(List<Pending> batch) {
+        Map<String, CompiledRoute> known = routes.get();
+        List<Pending> accepted = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (known.containsKey(p.routeId())) {
+                accepted.add(p);
+            } else {
+                metrics.unknownRouteDrops.increment();
+            }
         }
+        int n = reserve(accepted.size());
+        if (n < accepted.size()) {
+            metrics.queueDrops.increment(accepted.size() - n);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        List<Pending> taken = n == accepted.size() ? accepted : List.copyOf(accepted.subList(0, n));
         try {
-            workers.execute(() -> compareSafely(routeId, exchange));
-            return true;
-        } catch (RejectedExecutionException full) {
-            metrics.queueDrops.increment();
-            return false;
+            workers.execute(() -> {
+                waiting.addAndGet(-n);
+                for (Pending p : taken) {
+                    compareSafely(p.routeId(), p.exchange());
+                }
+            });
+            return n;
+        } catch (RejectedExecutionException closed) {
+            waiting.addAndGet(-n);
+            metrics.queueDrops.increment(n);
+            return 0;
+        }
+    }
+
+    /** Takes room for up to {@code n} exchanges under the queue bound; returns how many fit. */
+    private int reserve(int n) {
+        while (n > 0) {
+            int current = waiting.get();
+            int fit = Math.min(n, config.queueCapacity() - current);
+            if (fit <= 0) {
+                return 0;
+            }
+            if (waiting.compareAndSet(current, current + fit)) {
+                return fit;
+            }
+        }
+        return 0;
+    }
+
+    /** One exchange of a {@link #submitAll} batch: its route and how the worker builds it. */
+    public record Pending(String routeId, Supplier<ShadowExchange> exchange) {
+        public Pending {
+            requireNonNull(routeId, "routeId");
+            requireNonNull(exchange, "exchange");
         }
     }
 
@@ -231,10 +278,6 @@ public final class ShadowComparator implements AutoCloseable {
         metrics.count(record.route(), record.result());
         sink.accept(record);
         return record;
-    }
-
-    private void compareSafely(ShadowExchange exchange) {
-        compareSafely(exchange.routeId(), () -> exchange);
     }
 
     private void compareSafely(String routeId, Supplier<ShadowExchange> exchange) {

@@ -90,6 +90,40 @@ class ShadowComparatorTest {
     }
 
     @Test
+    void aBatchIsComparedInOrderAndWhatExceedsTheQueueBoundIsDroppedAndCounted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        ShadowComparator c = comparator().config(ShadowComparatorConfig.builder().workers(1).queueCapacity(3).build())
+                .sink(r -> {
+                    started.countDown();
+                    try {
+                        release.await(); // hold the only worker so the queue fills
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return records.add(r);
+                }).build();
+        try {
+            assertThat(c.submit(exchange("appts", "{}", "{}"))).isTrue();
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            List<ShadowComparator.Pending> batch = List.of(
+                    new ShadowComparator.Pending("appts", () -> exchange("appts", "{\"n\":1}", "{\"n\":1}")),
+                    new ShadowComparator.Pending("nope", () -> exchange("nope", "{}", "{}")),
+                    new ShadowComparator.Pending("appts", () -> exchange("appts", "{\"n\":2}", "{\"n\":3}")),
+                    new ShadowComparator.Pending("appts", () -> exchange("appts", "{\"n\":3}", "{\"n\":3}")),
+                    new ShadowComparator.Pending("appts", () -> exchange("appts", "{\"n\":4}", "{\"n\":4}")));
+            assertThat(c.submitAll(batch)).isEqualTo(3); // the unknown route never counts against the bound
+            assertThat(meters.get("strangler.shadow.drops").tag("stage", "queue").counter().count()).isEqualTo(1);
+            assertThat(meters.get("strangler.shadow.queue.size").gauge().value()).isEqualTo(3);
+        } finally {
+            release.countDown();
+            c.close();
+        }
+        assertThat(records).extracting(ComparisonRecord::result).containsExactly(
+                ComparisonResult.MATCH, ComparisonResult.MATCH, ComparisonResult.MISMATCH, ComparisonResult.MATCH);
+    }
+
+    @Test
     void learnsNoiseFromSecondPrimaryAnswerAndStopsCountingItAsMismatch() {
         try (ShadowComparator c = comparator().build()) {
             for (int i = 0; i < 20; i++) {

@@ -24,8 +24,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -266,7 +268,16 @@ public final class Mirror implements AutoCloseable {
                 : c.shadowCall.outcome == ShadowOutcome.TIMEOUT ? m.timeout : m.error).increment();
         // Never blocks; a full comparison queue drops and counts. The exchange (header conversion,
         // body arrays) is built by the worker: the event loop only hands over what it captured.
-        comparator.submit(c.route.config.route(), () -> exchange(c));
+        // What finishes during one pass over the ready connections goes over as one batch, handed
+        // on by a task that runs right after that pass: one worker wake-up for all of them.
+        st.toCompare.add(new ShadowComparator.Pending(c.route.config.route(), () -> exchange(c)));
+        if (st.toCompare.size() == 1) {
+            try {
+                c.loop.execute(st.handOver);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                st.handOver.run();
+            }
+        }
         MirrorCapture next;
         while (st.inFlight < perLoopConcurrent && (next = st.waiting.pollFirst()) != null) {
             metrics.queued.decrementAndGet();
@@ -337,10 +348,15 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    /** What one sending thread owns: its share of the cap and of the queue. */
-    private static final class LoopState {
+    /** What one sending thread owns: its share of the cap and of the queue, and the batch for the comparator. */
+    private final class LoopState {
         int inFlight;
         final ArrayDeque<MirrorCapture> waiting = new ArrayDeque<>();
+        final ArrayList<ShadowComparator.Pending> toCompare = new ArrayList<>();
+        final Runnable handOver = () -> {
+            comparator.submitAll(List.copyOf(toCompare));
+            toCompare.clear();
+        };
         private MirrorClock clock;
 
         MirrorClock clock(EventLoop loop, long timeoutNanos) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * The diff store's write side. {@link #accept} only offers to a bounded queue (never blocks,
  * drops and counts when full); one background thread drains it, folds records into per-bucket
  * counters ({@link PendingBatch}) and writes them with batched upserts, plus the sampled
- * evidence, every {@code flushInterval}. It also deletes rows past retention.
+ * evidence, every {@code flushInterval}; a batch the database refuses is kept and tried again.
+ * It also deletes rows past retention.
  */
 public final class DiffStore implements ComparisonSink, AutoCloseable {
 
@@ -43,8 +44,10 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
     private final Counter dropped;
     private final Counter writeErrors;
     private final Thread writer;
+    private final int wakeAt; // queued records that wake the writer before its interval ends
     private volatile boolean running = true;
     private Instant nextRetention = Instant.MIN;
+    private int failedTries; // consecutive failed writes of the held batch (writer thread only)
 
     /** Creates or upgrades the schema (blocking) and starts the writer thread. */
     public DiffStore(DataSource dataSource, DiffStoreConfig config, Clock clock, MeterRegistry meters) {
@@ -52,10 +55,11 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.wakeAt = Math.max(1, Math.min(config.batchSize(), config.queueCapacity() / 2));
         this.dropped = Counter.builder("strangler.shadow.drops").tag("stage", "store")
                 .description("Comparison records dropped because the diff store's queue was full").register(meters);
         this.writeErrors = Counter.builder("strangler.shadow.store.errors")
-                .description("Failed diff store writes (the batch is lost)").register(meters);
+                .description("Failed diff store writes (the batch is kept and tried again)").register(meters);
         int before = DiffSchema.migrate(dataSource);
         log.info("diff store ready: schema version {} (was {}), bucket {}, retention {}",
                 DiffSchema.VERSION, before, config.bucket(), config.retention());
@@ -69,6 +73,9 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
         if (!running || !queue.offer(record)) {
             dropped.increment();
             return false;
+        }
+        if (queue.size() >= wakeAt) {
+            LockSupport.unpark(writer); // a batch is ready: write it before the interval ends
         }
         return true;
     }
@@ -98,6 +105,7 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
         } else {
             try {
                 queue.put(done); // a marker: the writer completes it after the batch before it is written
+                LockSupport.unpark(writer);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 done.completeExceptionally(e);
@@ -128,38 +136,69 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
     private void run() {
         PendingBatch batch = new PendingBatch(config.bucket(), json);
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        List<Object> drained = new ArrayList<>();
         long flushNanos = config.flushInterval().toNanos();
         long nextFlush = System.nanoTime() + flushNanos;
         while (running || !queue.isEmpty()) {
             try {
-                Object item = queue.poll(Math.max(0, nextFlush - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (item instanceof ComparisonRecord record) {
-                    batch.add(record);
-                } else if (item instanceof CompletableFuture<?> marker) {
-                    @SuppressWarnings("unchecked")
-                    CompletableFuture<Void> future = (CompletableFuture<Void>) marker;
-                    waiting.add(future);
+                long wait = nextFlush - System.nanoTime();
+                if (wait > 0 && queue.size() < wakeAt) {
+                    // Sleeps until the interval ends, a batch is full or a flush is asked (accept and
+                    // flush unpark), not until the next record: a wake-up per record is a futex call
+                    // and, on a busy machine, a context switch each.
+                    LockSupport.parkNanos(this, wait);
                 }
-                if (item instanceof CompletableFuture || batch.size() >= config.batchSize()
-                        || System.nanoTime() >= nextFlush) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+                queue.drainTo(drained);
+                boolean flushAsked = false;
+                for (Object item : drained) {
+                    if (item instanceof ComparisonRecord record) {
+                        batch.add(record);
+                    } else if (item instanceof CompletableFuture<?> marker) {
+                        @SuppressWarnings("unchecked")
+                        CompletableFuture<Void> future = (CompletableFuture<Void>) marker;
+                        waiting.add(future);
+                        flushAsked = true;
+                    }
+                }
+                drained.clear();
+                // While the database fails, a held batch is tried once per interval, not per full batch.
+                boolean full = failedTries == 0 && batch.size() >= config.batchSize();
+                if (flushAsked || full || System.nanoTime() >= nextFlush) {
                     write(batch);
                     waiting.forEach(f -> f.complete(null));
                     waiting.clear();
                     nextFlush = System.nanoTime() + flushNanos;
                     retentionIfDue();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             } catch (RuntimeException e) {
                 // Keep the writer alive: a bad batch must not stop the store for good.
                 log.warn("diff store writer: {}", e.getMessage());
+            }
+        }
+        queue.drainTo(drained);
+        for (Object item : drained) {
+            if (item instanceof ComparisonRecord record) {
+                batch.add(record);
+            } else if (item instanceof CompletableFuture<?> marker) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void> future = (CompletableFuture<Void>) marker;
+                waiting.add(future);
             }
         }
         write(batch);
         waiting.forEach(f -> f.complete(null));
     }
 
+    /**
+     * Writes the batch. A failed batch is kept and tried again at the next interval, with what
+     * arrives meanwhile folded in (counters add up, so it grows by keys and sampled evidence, not
+     * by records): a database restart or a short outage loses nothing. Only a batch that outgrows
+     * {@code queueCapacity} entries while the database stays away is dropped, and its records
+     * counted in {@code strangler.shadow.drops{stage=store}}.
+     */
     private void write(PendingBatch batch) {
         if (batch.isEmpty()) {
             return;
@@ -175,11 +214,24 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
                 // nothing was committed, so one more try on a fresh connection loses nothing.
                 writeOnce(batch);
             }
+            if (failedTries > 0) {
+                log.info("diff store: writing again after {} failed tries; {} comparison records held meanwhile are written",
+                        failedTries, batch.size());
+            }
+            failedTries = 0;
+            batch.clear();
         } catch (SQLException e) {
             writeErrors.increment();
-            log.warn("diff store: writing {} comparison records failed, batch lost: {}", batch.size(), e.getMessage());
-        } finally {
-            batch.clear();
+            failedTries++;
+            if (batch.entries() > config.queueCapacity()) {
+                dropped.increment(batch.size());
+                log.warn("diff store: writing {} comparison records failed (try {}), batch dropped: more than {} entries (queueCapacity) held: {}",
+                        batch.size(), failedTries, config.queueCapacity(), e.getMessage());
+                batch.clear();
+            } else if (failedTries == 1 || failedTries % 60 == 0) {
+                log.warn("diff store: writing {} comparison records failed (try {}), kept for the next try: {}",
+                        batch.size(), failedTries, e.getMessage());
+            }
         }
     }
 
@@ -217,6 +269,7 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(writer);
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {

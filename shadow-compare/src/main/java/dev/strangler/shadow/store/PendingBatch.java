@@ -91,6 +91,11 @@ final class PendingBatch {
         return size;
     }
 
+    /** What the batch holds in memory: counter rows and evidence (records fold into counters). */
+    int entries() {
+        return routes.size() + fields.size() + evidence.size();
+    }
+
     boolean isEmpty() {
         return size == 0;
     }
