@@ -1,5 +1,6 @@
 package dev.strangler.proxy;
 
+import dev.strangler.shadow.testing.HeadlessChromium;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,16 +13,13 @@ import dev.strangler.shadow.noise.NoiseRule;
 import dev.strangler.shadow.store.DiffQueries;
 import dev.strangler.shadow.store.RouteReport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,44 +82,20 @@ class DashboardOnProxyIT {
         return queries.report("appointments", Instant.now().minusSeconds(3600), 10);
     }
 
-    private static String chromium() {
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (new File(candidate).canExecute()) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static String runChromium(String binary, int virtualMillis, String... args) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=" + virtualMillis));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile("chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 60 s");
-        }
-        return Files.readString(out);
-    }
-
     private static String url(String path) {
         return "http://127.0.0.1:" + proxy.adminPort() + path;
     }
 
     @Test
     void chromiumShowsTheRouteCardMatchRateProxyFiguresAndTheDifferingField() throws Exception {
-        String binary = chromium();
+        String binary = HeadlessChromium.binary();
         if (binary == null) {
             System.err.println("DashboardOnProxyIT skipped: no chromium binary (apt-get install -y chromium; .ci/run installs it)");
         }
         assumeTrue(binary != null, "no chromium binary found");
         RouteReport rep = report();
 
-        String dom = runChromium(binary, 5000, "--dump-dom", url("/dashboard"));
+        String dom = HeadlessChromium.run(binary, 5000, "--dump-dom", url("/dashboard"));
 
         assertThat(dom).contains("data-rendered=");
         assertThat(dom).contains("id=\"route-appointments\"");
@@ -136,7 +110,7 @@ class DashboardOnProxyIT {
         assertThat(dom).contains("class=\"line diff\" data-pointer=\"/status\"");
 
         Path png = Path.of("target", "dashboard-proxy.png").toAbsolutePath();
-        runChromium(binary, 5000, "--window-size=1300,1400", "--screenshot=" + png, url("/dashboard"));
+        HeadlessChromium.run(binary, 5000, "--window-size=1300,1400", "--screenshot=" + png, url("/dashboard"));
         assertThat(png).exists();
     }
 

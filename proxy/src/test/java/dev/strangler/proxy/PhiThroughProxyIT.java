@@ -1,5 +1,6 @@
 package dev.strangler.proxy;
 
+import dev.strangler.shadow.testing.StoredText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -14,13 +15,9 @@ import dev.strangler.shadow.noise.NoiseRule;
 import dev.strangler.shadow.store.DiffQueries;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -83,7 +80,7 @@ class PhiThroughProxyIT {
                 assertThat(target.received).hasSize(8).anySatisfy(r -> assertThat(r.uri()).contains("123-45-6789"));
             }
 
-            List<String> stored = allStoredText(ds);
+            List<String> stored = StoredText.all(ds);
             assertThat(String.join("\n", stored)).contains("hmac:").contains("CANCELLED").contains("/status");
             for (String value : stored) {
                 assertThat(value).as("a stored value").doesNotContain(PHI);
@@ -100,30 +97,5 @@ class PhiThroughProxyIT {
             root.detachAppender(logs);
             root.setLevel(before);
         }
-    }
-
-    /** Every column of every table in the diff store's database, as text. */
-    private static List<String> allStoredText(DataSource ds) throws Exception {
-        List<String> values = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            List<String[]> columns = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name, column_name FROM information_schema.columns "
-                    + "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")) {
-                while (rs.next()) {
-                    columns.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            assertThat(columns).extracting(col -> col[0]).contains("shadow_evidence", "shadow_field_bucket", "shadow_route_config");
-            for (String[] col : columns) {
-                try (ResultSet rs = st.executeQuery("SELECT \"" + col[1] + "\"::text FROM \"" + col[0] + "\"")) {
-                    while (rs.next()) {
-                        if (rs.getString(1) != null) {
-                            values.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-        }
-        return values;
     }
 }

@@ -1,12 +1,8 @@
 package dev.strangler.shadow;
 
+import dev.strangler.shadow.testing.StoredText;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -92,7 +88,7 @@ class PhiLeakIT {
                 store.flush().get(10, TimeUnit.SECONDS);
             }
 
-            List<String> stored = allStoredText(ds);
+            List<String> stored = StoredText.all(ds);
             assertThat(stored).as("stored text").isNotEmpty();
             assertThat(String.join("\n", stored)).contains("hmac:").contains("CANCELLED")
                     .contains("/contacts/hmac:"); // a PHI object key is hashed inside the pointer too
@@ -113,30 +109,5 @@ class PhiLeakIT {
             root.detachAppender(logs);
             root.setLevel(before);
         }
-    }
-
-    /** Every column of every table in the diff store's database, as text. */
-    private static List<String> allStoredText(DataSource ds) throws Exception {
-        List<String> values = new ArrayList<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            List<String[]> columns = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name, column_name FROM information_schema.columns "
-                    + "WHERE table_schema = 'public' ORDER BY table_name, ordinal_position")) {
-                while (rs.next()) {
-                    columns.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            assertThat(columns).extracting(col -> col[0]).contains("shadow_evidence", "shadow_field_bucket", "shadow_route_config");
-            for (String[] col : columns) {
-                try (ResultSet rs = st.executeQuery("SELECT \"" + col[1] + "\"::text FROM \"" + col[0] + "\"")) {
-                    while (rs.next()) {
-                        if (rs.getString(1) != null) {
-                            values.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-        }
-        return values;
     }
 }

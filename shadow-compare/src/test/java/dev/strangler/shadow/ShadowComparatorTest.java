@@ -61,20 +61,25 @@ class ShadowComparatorTest {
                 .differences()).isEmpty();
     }
 
-    @Test
-    void dropsAndCountsWhenTheQueueIsFullWithoutBlocking() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        ShadowComparator c = comparator().config(ShadowComparatorConfig.builder().workers(1).queueCapacity(2).build())
+    /** One worker, whose sink blocks on {@code release} after counting down {@code started}: the queue fills. */
+    private ShadowComparator heldWorker(int queueCapacity, CountDownLatch started, CountDownLatch release) {
+        return comparator().config(ShadowComparatorConfig.builder().workers(1).queueCapacity(queueCapacity).build())
                 .sink(r -> {
                     started.countDown();
                     try {
-                        release.await(); // hold the only worker so the queue fills
+                        release.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
                     return records.add(r);
                 }).build();
+    }
+
+    @Test
+    void dropsAndCountsWhenTheQueueIsFullWithoutBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        ShadowComparator c = heldWorker(2, started, release);
         try {
             assertThat(c.submit(exchange("appts", "{}", "{}"))).isTrue();
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
@@ -93,16 +98,7 @@ class ShadowComparatorTest {
     void aBatchIsComparedInOrderAndWhatExceedsTheQueueBoundIsDroppedAndCounted() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        ShadowComparator c = comparator().config(ShadowComparatorConfig.builder().workers(1).queueCapacity(3).build())
-                .sink(r -> {
-                    started.countDown();
-                    try {
-                        release.await(); // hold the only worker so the queue fills
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return records.add(r);
-                }).build();
+        ShadowComparator c = heldWorker(3, started, release);
         try {
             assertThat(c.submit(exchange("appts", "{}", "{}"))).isTrue();
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();

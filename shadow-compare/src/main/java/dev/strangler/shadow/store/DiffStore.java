@@ -151,19 +151,7 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     break;
                 }
-                queue.drainTo(drained);
-                boolean flushAsked = false;
-                for (Object item : drained) {
-                    if (item instanceof ComparisonRecord record) {
-                        batch.add(record);
-                    } else if (item instanceof CompletableFuture<?> marker) {
-                        @SuppressWarnings("unchecked")
-                        CompletableFuture<Void> future = (CompletableFuture<Void>) marker;
-                        waiting.add(future);
-                        flushAsked = true;
-                    }
-                }
-                drained.clear();
+                boolean flushAsked = takeQueued(drained, batch, waiting);
                 // While the database fails, a held batch is tried once per interval, not per full batch.
                 boolean full = failedTries == 0 && batch.size() >= config.batchSize();
                 if (flushAsked || full || System.nanoTime() >= nextFlush) {
@@ -178,7 +166,15 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
                 log.warn("diff store writer: {}", e.getMessage());
             }
         }
+        takeQueued(drained, batch, waiting);
+        write(batch);
+        waiting.forEach(f -> f.complete(null));
+    }
+
+    /** Moves what is queued into the batch (records) and {@code waiting} (flush markers); true when a flush was asked. */
+    private boolean takeQueued(List<Object> drained, PendingBatch batch, List<CompletableFuture<Void>> waiting) {
         queue.drainTo(drained);
+        boolean flushAsked = false;
         for (Object item : drained) {
             if (item instanceof ComparisonRecord record) {
                 batch.add(record);
@@ -186,10 +182,11 @@ public final class DiffStore implements ComparisonSink, AutoCloseable {
                 @SuppressWarnings("unchecked")
                 CompletableFuture<Void> future = (CompletableFuture<Void>) marker;
                 waiting.add(future);
+                flushAsked = true;
             }
         }
-        write(batch);
-        waiting.forEach(f -> f.complete(null));
+        drained.clear();
+        return flushAsked;
     }
 
     /**

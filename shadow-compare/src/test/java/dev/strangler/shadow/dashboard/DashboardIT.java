@@ -1,19 +1,16 @@
 package dev.strangler.shadow.dashboard;
 
-import java.io.File;
+import dev.strangler.shadow.testing.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -104,39 +101,15 @@ class DashboardIT {
                 .build();
     }
 
-    private static String chromium() {
-        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (new File(candidate).canExecute()) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static String runChromium(String binary, int virtualMillis, String... args) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--virtual-time-budget=" + virtualMillis));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile("chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 60 s");
-        }
-        return Files.readString(out);
-    }
-
     @Test
     void pageShowsFiguresFieldsNoiseAndHighlightedRedactedExamples() throws Exception {
-        String binary = chromium();
+        String binary = HeadlessChromium.binary();
         if (binary == null) {
             System.err.println("DashboardIT skipped: no chromium binary (apt-get install -y chromium; .ci/run installs it)");
         }
         assumeTrue(binary != null, "no chromium binary found");
 
-        String dom = runChromium(binary, 5000, "--dump-dom", server.url("/dashboard"));
+        String dom = HeadlessChromium.run(binary, 5000, "--dump-dom", server.url("/dashboard"));
 
         assertThat(dom).contains("data-rendered=");
         assertThat(dom).contains("id=\"route-appointments\"");
@@ -162,12 +135,12 @@ class DashboardIT {
         DiffQueries queries = new DiffQueries(ds, new NoiseRule(2.0, 0.05));
         dev.strangler.shadow.Await.await(Duration.ofSeconds(20), () -> queries.report("appointments",
                 java.time.Instant.now().minusSeconds(3600), 10).comparisons() == 50);
-        String later = runChromium(binary, 11_000, "--dump-dom", server.url("/dashboard"));
+        String later = HeadlessChromium.run(binary, 11_000, "--dump-dom", server.url("/dashboard"));
         assertThat(later).contains("class=\"comparisons\">50<");
         assertThat(later).containsPattern("data-rendered=\"[2-9]\""); // refreshed at least once by itself
 
         Path png = Path.of("target", "dashboard.png").toAbsolutePath();
-        runChromium(binary, 5000, "--window-size=1300,1400", "--screenshot=" + png, server.url("/dashboard"));
+        HeadlessChromium.run(binary, 5000, "--window-size=1300,1400", "--screenshot=" + png, server.url("/dashboard"));
         assertThat(png).exists();
     }
 
