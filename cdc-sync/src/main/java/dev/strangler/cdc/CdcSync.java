@@ -59,6 +59,7 @@ public final class CdcSync implements AutoCloseable {
     private volatile ChangeApplier applier;
     private volatile long retainedWal = -1;
     private volatile Map<String, Ownership.Owner> owners = Map.of();
+    private volatile java.time.Instant acknowledgedOwners; // ownership version last recorded as applied
     private boolean walWarned;
 
     private CdcSync(CdcSyncConfig config, ServiceMapping mapping, MeterRegistry registry, Clock clock) {
@@ -269,15 +270,28 @@ public final class CdcSync implements AutoCloseable {
         }
     }
 
-    /** Ownership is control-plane state; re-read every 2 s so `cdc owner` takes effect without a restart. */
+    /**
+     * Ownership is control-plane state; re-read every 2 s so `cdc owner` takes effect without a
+     * restart. The active syncer then records the version it applies, which `cdc owner` waits for.
+     */
     private void refreshOwners() {
+        Ownership.Snapshot snapshot;
         try {
-            owners = Ownership.owners(config.controlJdbcUrl());
+            snapshot = Ownership.snapshot(config.controlJdbcUrl());
         } catch (CdcSyncException e) {
             log.warn("slot {}: data ownership unavailable, keeping the last known: {}", config.slotName(), e.getMessage());
             return;
         }
+        owners = snapshot.owners();
         if ("ACTIVE".equals(role)) {
+            if (!snapshot.version().equals(acknowledgedOwners)) {
+                try {
+                    Ownership.acknowledge(config.controlJdbcUrl(), config.slotName(), config.direction().id(), snapshot.version());
+                    acknowledgedOwners = snapshot.version();
+                } catch (CdcSyncException e) {
+                    log.warn("slot {}: {}", config.slotName(), e.getMessage());
+                }
+            }
             parked.applyOwned(owners);
         }
     }

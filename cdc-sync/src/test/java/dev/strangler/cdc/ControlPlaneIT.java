@@ -64,7 +64,7 @@ class ControlPlaneIT {
     }
 
     @Test
-    void ownerChangeIsRefusedWhileDeadLettersWaitIsAuditedAndSteersTheDirections() {
+    void ownerChangeIsRefusedWhileDeadLettersWaitIsAuditedAndSteersTheDirections() throws Exception {
         TestSchemas.create(pg, "own");
         HikariDataSource legacy = pg.dataSource("own_legacy", 2);
         HikariDataSource target = pg.dataSource("own_new", 2);
@@ -82,7 +82,11 @@ class ControlPlaneIT {
             Ownership.change(control, "clinics", Ownership.Owner.NEW, "alice", "cutover", gates, 60_000, 0);
             assertThat(rows(target, "SELECT actor, subject, from_value, to_value, detail FROM strangler_cdc_audit"))
                     .containsExactly("alice|clinics|both|new|cutover");
-            await(Duration.ofSeconds(30), () -> sync.owners().get("clinics") == Ownership.Owner.NEW, "syncer sees owner");
+            // The active syncer records the ownership version it applies: what `cdc owner` waits for.
+            assertThat(Ownership.awaitApplied(control, List.of("own_fwd"), Duration.ofSeconds(30))).as("not applied yet").isEmpty();
+            assertThat(sync.owners().get("clinics")).isEqualTo(Ownership.Owner.NEW);
+            assertThat(Ownership.awaitApplied(control, List.of("own_fwd", "no_such_slot"), Duration.ofMillis(300)))
+                    .containsExactly("no_such_slot");
 
             // The new side owns clinics: legacy writes to it no longer flow forward; appointments still do.
             // The stray legacy write is not lost: it waits in the dead-letter table, and blocks the next owner change.

@@ -62,7 +62,6 @@ public final class Drill implements AutoCloseable {
     private static final String FWD = "drill_fwd";
     private static final String REV = "drill_rev";
     private static final Duration START = Duration.ofSeconds(180); // JVM start-ups on a loaded 2-core machine
-    private static final Duration OWNERSHIP_REREAD = Duration.ofMillis(2_500);
 
     private final DrillSettings settings;
     private final Path work;
@@ -147,17 +146,16 @@ public final class Drill implements AutoCloseable {
         // Both directions apply while the writes route moves, so a booking in flight on either side during the
         // switch reaches the other; then the service owns writes (runbooks/first-cutover.md).
         // (The reverse slot is not a gate yet: it has applied nothing while the service took no writes.)
-        cli("cdc", "owner", "appointments", "both", "--reason", "drill: writes are moving", "--slot", FWD,
-                "--legacy-db", legacyUrl(), "--new-db", newUrl(), "--mapping", mapping.toString(),
-                "--actor", "drill", "--max-dlq", knownDeadLetters()).orThrow();
-        Thread.sleep(OWNERSHIP_REREAD.toMillis()); // syncers re-read ownership every 2 s (docs/cdc.md); no signal to poll
+        String both = bothSyncersApply(cli("cdc", "owner", "appointments", "both", "--reason", "drill: writes are moving",
+                "--slot", FWD, "--reverse-slot", REV, "--await", "60s", "--legacy-db", legacyUrl(), "--new-db", newUrl(),
+                "--mapping", mapping.toString(), "--actor", "drill", "--max-dlq", knownDeadLetters()).orThrow());
         cli("routes", "set-weight", WRITES_ROUTE, "100%", "--reason", "drill: writes to the service").orThrow();
         Child.await(Duration.ofSeconds(60), () -> cdcStatus(REV, "reverse").path("position").isTextual(),
                 "the reverse syncer to have applied the service's first writes");
-        current.note(cli("cdc", "owner", "appointments", "new", "--reason", "drill: the service owns writes",
+        current.note(both + "; " + cli("cdc", "owner", "appointments", "new", "--reason", "drill: the service owns writes",
                 "--slot", FWD, "--reverse-slot", REV, "--legacy-db", legacyUrl(), "--new-db", newUrl(),
                 "--mapping", mapping.toString(), "--actor", "drill", "--max-dlq", knownDeadLetters()).orThrow().out().strip()
-                + tolerated());
+                .replace("\n", "; ") + tolerated());
         hold();
 
         enter("3 kill -9 appointments service");
@@ -209,10 +207,9 @@ public final class Drill implements AutoCloseable {
         // the service owned writes, phase 3) are applied by a retry; slot conflicts stay (they fail again). They
         // block ownership changes until then.
         String retried = retryDeadLetters(FWD, "forward") + "; " + retryDeadLetters(REV, "reverse");
-        cli("cdc", "owner", "appointments", "both", "--reason", "drill rollback: both directions apply", "--slot", FWD,
-                "--new-db", newUrl(), "--legacy-db", legacyUrl(), "--mapping", mapping.toString(), "--actor", "drill",
-                "--max-dlq", knownDeadLetters()).orThrow();
-        Thread.sleep(OWNERSHIP_REREAD.toMillis()); // syncers re-read ownership every 2 s (docs/cdc.md); no signal to poll
+        String bothAgain = bothSyncersApply(cli("cdc", "owner", "appointments", "both", "--reason", "drill rollback: both directions apply",
+                "--slot", FWD, "--reverse-slot", REV, "--await", "60s", "--new-db", newUrl(), "--legacy-db", legacyUrl(),
+                "--mapping", mapping.toString(), "--actor", "drill", "--max-dlq", knownDeadLetters()).orThrow());
         long rollbackMillis = rollbackAll();
         // runbooks/rollback.md: once the reverse syncer has applied what the service wrote, the monolith owns writes.
         Child.await(Duration.ofSeconds(30), () -> cdcStatus(REV, "reverse").path("lagMs").asLong(Long.MAX_VALUE) < 5_000,
@@ -222,7 +219,7 @@ public final class Drill implements AutoCloseable {
                 "--mapping", mapping.toString(), "--actor", "drill", "--max-dlq", knownDeadLetters());
         String ownerBack = toLegacy.exit() == 0 ? "owner new → both → legacy" + tolerated()
                 : "`cdc owner appointments legacy` refused: " + lastLine(toLegacy.out() + toLegacy.err());
-        current.note("both proxies at 0 % " + rollbackMillis + " ms after `strangler rollback --all` started; dlq retry "
+        current.note(bothAgain + "; both proxies at 0 % " + rollbackMillis + " ms after `strangler rollback --all` started; dlq retry "
                 + retried + "; " + ownerBack);
         hold();
 
@@ -479,6 +476,17 @@ public final class Drill implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * `cdc owner` waits until the syncers it names apply the change; routing writes before both
+     * directions apply would park bookings as "not the owner".
+     */
+    private String bothSyncersApply(Cli.Result owner) {
+        if (!owner.out().contains("applied by the syncers of " + FWD + ", " + REV)) {
+            throw new IllegalStateException("drill: the syncers did not confirm the new owner:\n" + owner.out() + owner.err());
+        }
+        return "owner both " + lastLine(owner.out());
+    }
 
     private Cli.Result cli(String... args) {
         Cli.Result r = cli.run(env, args);

@@ -8,6 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,23 +73,90 @@ public final class Ownership {
             st.execute("CREATE TABLE IF NOT EXISTS strangler_cdc_audit (id bigserial PRIMARY KEY, at timestamptz NOT NULL"
                     + " DEFAULT now(), actor text NOT NULL, action text NOT NULL, subject text NOT NULL, from_value text,"
                     + " to_value text, detail text)");
+            // Which ownership each active syncer applies: the time of the latest change it has read.
+            st.execute("CREATE TABLE IF NOT EXISTS strangler_cdc_owner_seen (slot text PRIMARY KEY, direction text NOT NULL,"
+                    + " version timestamptz NOT NULL, at timestamptz NOT NULL DEFAULT now())");
         }
+    }
+
+    /** The recorded owners and the time of the latest change ({@link Instant#EPOCH} when none was ever made). */
+    public record Snapshot(Map<String, Owner> owners, Instant version) {
     }
 
     /** Recorded owners (tables without a row sync both ways). */
     public static Map<String, Owner> owners(String controlUrl) {
+        return snapshot(controlUrl).owners();
+    }
+
+    /** Recorded owners and the version a syncer acknowledges having read ({@link #acknowledge}). */
+    public static Snapshot snapshot(String controlUrl) {
         try (Connection c = JdbcUrl.connect(controlUrl)) {
             ensure(c);
             Map<String, Owner> out = new HashMap<>();
+            Instant version = Instant.EPOCH;
             try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT table_name, owner FROM strangler_cdc_owner")) {
+                    ResultSet rs = st.executeQuery("SELECT table_name, owner, changed_at FROM strangler_cdc_owner")) {
                 while (rs.next()) {
                     out.put(rs.getString(1), Owner.parse(rs.getString(2)));
+                    Instant at = rs.getObject(3, OffsetDateTime.class).toInstant();
+                    version = at.isAfter(version) ? at : version;
                 }
             }
-            return out;
+            return new Snapshot(Map.copyOf(out), version);
         } catch (SQLException e) {
             throw new CdcSyncException("cannot read data ownership (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** An active syncer records that it applies the ownership as of {@code version}. */
+    public static void acknowledge(String controlUrl, String slot, String direction, Instant version) {
+        try (Connection c = JdbcUrl.connect(controlUrl)) {
+            ensure(c);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO strangler_cdc_owner_seen (slot, direction, version)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (slot) DO UPDATE SET direction = EXCLUDED.direction,"
+                    + " version = EXCLUDED.version, at = now()")) {
+                ps.setString(1, slot);
+                ps.setString(2, direction);
+                ps.setObject(3, version.atOffset(ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new CdcSyncException("cannot record that slot " + slot + " applies the current ownership (SQLSTATE "
+                    + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits (polling) until the active syncer of every slot in {@code slots} applies the latest
+     * ownership change. Returns the slots that did not within {@code timeout}: their syncers are
+     * not running, or not streaming yet (they apply the change when they start).
+     */
+    public static List<String> awaitApplied(String controlUrl, List<String> slots, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> pending = List.copyOf(slots);
+        while (true) {
+            try (Connection c = JdbcUrl.connect(controlUrl)) {
+                ensure(c);
+                List<String> seen = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT slot FROM strangler_cdc_owner_seen WHERE slot = ANY (?)"
+                        + " AND version >= (SELECT coalesce(max(changed_at), '-infinity') FROM strangler_cdc_owner)")) {
+                    ps.setArray(1, c.createArrayOf("text", pending.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            seen.add(rs.getString(1));
+                        }
+                    }
+                }
+                pending = pending.stream().filter(x -> !seen.contains(x)).toList();
+            } catch (SQLException e) {
+                throw new CdcSyncException("cannot read which syncers apply the ownership (SQLSTATE " + e.getSQLState()
+                        + "): " + e.getMessage(), e);
+            }
+            if (pending.isEmpty() || System.nanoTime() >= deadline) {
+                return pending;
+            }
+            Thread.sleep(100); // poll interval, bounded by the deadline
         }
     }
 

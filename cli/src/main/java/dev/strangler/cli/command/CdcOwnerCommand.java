@@ -3,6 +3,9 @@ package dev.strangler.cli.command;
 import dev.strangler.cdc.CdcSyncException;
 import dev.strangler.cdc.admin.Ownership;
 import dev.strangler.cli.CliException;
+import dev.strangler.cli.DurationConverter;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,6 +52,11 @@ public final class CdcOwnerCommand implements Callable<Integer> {
     @Option(names = "--max-dlq", defaultValue = "0", description = "refuse above this many dead letters (default: ${DEFAULT-VALUE})")
     long maxDlq;
 
+    @Option(names = "--await", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "then wait until the syncers of --slot and --reverse-slot apply the new owner (they re-read it"
+                    + " every 2 s); 0s does not wait (default: ${DEFAULT-VALUE})")
+    Duration await;
+
     @Override
     public Integer call() {
         Ownership.Owner o;
@@ -72,8 +80,41 @@ public final class CdcOwnerCommand implements Callable<Integer> {
         } catch (CdcSyncException e) {
             throw CliException.failure(e.getMessage(), e);
         }
-        spec.commandLine().getOut().println(table + ": owner " + before.id() + " → " + o.id() + " (audited)");
-        spec.commandLine().getOut().flush();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(table + ": owner " + before.id() + " → " + o.id() + " (audited)");
+        out.flush();
+        if (!await.isZero()) {
+            awaitSyncers(out);
+        }
         return 0;
+    }
+
+    /**
+     * The change is recorded either way; a syncer that is not running applies it when it starts,
+     * so not hearing from one is a warning, not a failure.
+     */
+    private void awaitSyncers(PrintWriter out) {
+        List<String> slots = new ArrayList<>();
+        slots.add(options.slot);
+        if (reverseSlot != null) {
+            slots.add(reverseSlot);
+        }
+        long t0 = System.nanoTime();
+        List<String> pending;
+        try {
+            pending = Ownership.awaitApplied(options.newDb(), slots, await);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failure("interrupted while waiting for the syncers; the new owner is recorded", e);
+        } catch (CdcSyncException e) {
+            throw CliException.failure(e.getMessage() + " (the new owner is recorded)", e);
+        }
+        if (pending.isEmpty()) {
+            out.printf("applied by the syncers of %s after %d ms%n", String.join(", ", slots), (System.nanoTime() - t0) / 1_000_000);
+        } else {
+            out.printf("WARN  not yet applied by the syncer of %s after %d ms: is it running? It applies the new owner"
+                    + " when it streams again (`strangler cdc status --slot SLOT`)%n", String.join(", ", pending), await.toMillis());
+        }
+        out.flush();
     }
 }
