@@ -1,6 +1,7 @@
 package dev.strangler.cdc;
 
 import dev.strangler.cdc.admin.Ownership;
+import dev.strangler.cdc.admin.OwnershipListener;
 import dev.strangler.cdc.admin.ParkedWrites;
 import dev.strangler.cdc.apply.BatchHandler;
 import dev.strangler.cdc.apply.ChangeApplier;
@@ -60,6 +61,7 @@ public final class CdcSync implements AutoCloseable {
     private volatile long retainedWal = -1;
     private volatile Map<String, Ownership.Owner> owners = Map.of();
     private volatile java.time.Instant acknowledgedOwners; // ownership version last recorded as applied
+    private volatile OwnershipListener ownerListener;
     private boolean walWarned;
 
     private CdcSync(CdcSyncConfig config, ServiceMapping mapping, MeterRegistry registry, Clock clock) {
@@ -92,7 +94,11 @@ public final class CdcSync implements AutoCloseable {
         log.info("starting CDC sync {}", config);
         sync.supervisor.start();
         sync.walMonitor.scheduleWithFixedDelay(sync::checkRetainedWal, 0, 10, TimeUnit.SECONDS);
-        sync.walMonitor.scheduleWithFixedDelay(sync::refreshOwners, 2, 2, TimeUnit.SECONDS);
+        long refresh = config.ownerRefresh().toMillis();
+        sync.walMonitor.scheduleWithFixedDelay(sync::refreshOwners, refresh, refresh, TimeUnit.MILLISECONDS);
+        // One thread re-reads (walMonitor): a notice only queues a re-read there.
+        sync.ownerListener = OwnershipListener.start(config.controlJdbcUrl(), config.slotName(),
+                () -> sync.walMonitor.execute(sync::refreshOwners));
         return sync;
     }
 
@@ -183,6 +189,7 @@ public final class CdcSync implements AutoCloseable {
         Thread runner = new Thread(e, "cdc-engine-" + config.slotName());
         runner.start();
         role = "ACTIVE";
+        walMonitor.execute(this::refreshOwners); // record the ownership this syncer applies now, not at the next re-read
         try {
             while (!done.isDone() && !closed) {
                 synchronized (monitor) {
@@ -271,7 +278,8 @@ public final class CdcSync implements AutoCloseable {
     }
 
     /**
-     * Ownership is control-plane state; re-read every 2 s so `cdc owner` takes effect without a
+     * Ownership is control-plane state: re-read when `cdc owner` notifies (and every
+     * {@code ownerRefresh}, 2 s by default, as a fallback), so a change takes effect without a
      * restart. The active syncer then records the version it applies, which `cdc owner` waits for.
      */
     private void refreshOwners() {
@@ -317,6 +325,9 @@ public final class CdcSync implements AutoCloseable {
         }
         // The supervisor closes the engine (and resets the origin) when it sees `closed`.
         joinQuietly(supervisor);
+        if (ownerListener != null) {
+            ownerListener.close();
+        }
         walMonitor.shutdownNow();
         log.info("CDC sync {} stopped", config.slotName());
     }

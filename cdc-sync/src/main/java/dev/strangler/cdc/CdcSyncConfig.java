@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * @param snapshot           whether to copy existing rows first ({@code false}: stream changes only)
  * @param walWarnBytes       warn when the slot retains more WAL than this
  * @param lockRetry          how often a standby retries the advisory lock
+ * @param ownerRefresh       how often ownership is re-read even without a change notice (changes made
+ *                           by {@code cdc owner} arrive at once by LISTEN/NOTIFY; this is the fallback)
  */
 public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String controlJdbcUrl, Path mapping,
         String slotName, Direction direction, int maxBatchSize, Duration pollInterval, int snapshotFetchSize,
-        boolean snapshot, long walWarnBytes, Duration lockRetry) {
+        boolean snapshot, long walWarnBytes, Duration lockRetry, Duration ownerRefresh) {
 
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]{1,40}");
 
@@ -36,6 +38,7 @@ public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String c
         requireNonNull(direction, "direction");
         requireNonNull(pollInterval, "pollInterval");
         requireNonNull(lockRetry, "lockRetry");
+        requireNonNull(ownerRefresh, "ownerRefresh");
         JdbcUrl.parse(sourceJdbcUrl);
         JdbcUrl.parse(targetJdbcUrl);
         if (controlJdbcUrl == null) {
@@ -55,6 +58,9 @@ public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String c
         }
         if (walWarnBytes < 0) {
             throw new IllegalArgumentException("walWarnBytes: " + walWarnBytes + " (expected: >= 0)");
+        }
+        if (ownerRefresh.toMillis() < 100) {
+            throw new IllegalArgumentException("ownerRefresh: " + ownerRefresh + " (expected: >= 100 ms)");
         }
     }
 
@@ -94,6 +100,7 @@ public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String c
         private boolean snapshot = true;
         private long walWarnBytes = 1L << 30;
         private Duration lockRetry = Duration.ofMillis(500);
+        private Duration ownerRefresh = Duration.ofSeconds(2);
 
         public Builder source(String jdbcUrl) {
             this.source = jdbcUrl;
@@ -150,6 +157,11 @@ public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String c
             return this;
         }
 
+        public Builder ownerRefresh(Duration d) {
+            this.ownerRefresh = d;
+            return this;
+        }
+
         public Builder lockRetry(Duration d) {
             this.lockRetry = d;
             return this;
@@ -157,7 +169,7 @@ public record CdcSyncConfig(String sourceJdbcUrl, String targetJdbcUrl, String c
 
         public CdcSyncConfig build() {
             return new CdcSyncConfig(source, target, control, mapping, slot, direction, maxBatchSize, pollInterval,
-                    snapshotFetchSize, snapshot, walWarnBytes, lockRetry);
+                    snapshotFetchSize, snapshot, walWarnBytes, lockRetry, ownerRefresh);
         }
     }
 }

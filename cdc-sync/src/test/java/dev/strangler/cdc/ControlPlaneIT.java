@@ -70,8 +70,9 @@ class ControlPlaneIT {
         HikariDataSource target = pg.dataSource("own_new", 2);
         String control = pg.jdbcUrl("own_new");
         List<Ownership.SlotRef> gates = List.of(new Ownership.SlotRef(control, "own_fwd"));
-        try (CdcSync sync = CdcSync.start(TestSchemas.config(pg, "own").build(), new SimpleMeterRegistry(),
-                Clock.systemUTC())) {
+        // Re-read only every minute: within the test's deadlines, owner changes can only arrive by NOTIFY.
+        try (CdcSync sync = CdcSync.start(TestSchemas.config(pg, "own").ownerRefresh(Duration.ofMinutes(1)).build(),
+                new SimpleMeterRegistry(), Clock.systemUTC())) {
             exec(legacy, "INSERT INTO appt VALUES (1, 1, 'B', date '2026-01-05', time '09:00', null, 'VIDEO', -1, 1)");
             await(Duration.ofSeconds(30), () -> sync.status().dlqSize() == 1, "poison record dead-lettered");
 
@@ -83,7 +84,7 @@ class ControlPlaneIT {
             assertThat(rows(target, "SELECT actor, subject, from_value, to_value, detail FROM strangler_cdc_audit"))
                     .containsExactly("alice|clinics|both|new|cutover");
             // The active syncer records the ownership version it applies: what `cdc owner` waits for.
-            assertThat(Ownership.awaitApplied(control, List.of("own_fwd"), Duration.ofSeconds(30))).as("not applied yet").isEmpty();
+            assertThat(Ownership.awaitApplied(control, List.of("own_fwd"), Duration.ofSeconds(20))).as("not applied yet").isEmpty();
             assertThat(sync.owners().get("clinics")).isEqualTo(Ownership.Owner.NEW);
             assertThat(Ownership.awaitApplied(control, List.of("own_fwd", "no_such_slot"), Duration.ofMillis(300)))
                     .containsExactly("no_such_slot");

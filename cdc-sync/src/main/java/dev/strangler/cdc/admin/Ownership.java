@@ -238,6 +238,9 @@ public final class Ownership {
                 ps.setString(5, reason);
                 ps.executeUpdate();
             }
+            try (Statement st = c.createStatement()) {
+                st.execute("NOTIFY " + OwnershipListener.CHANNEL); // delivered on commit: syncers re-read at once
+            }
             c.commit();
             return before;
         } catch (SQLException e) {

@@ -53,8 +53,8 @@ public final class CdcOwnerCommand implements Callable<Integer> {
     long maxDlq;
 
     @Option(names = "--await", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "then wait until the syncers of --slot and --reverse-slot apply the new owner (they re-read it"
-                    + " every 2 s); 0s does not wait (default: ${DEFAULT-VALUE})")
+            description = "then wait until the syncers of --slot and --reverse-slot apply the new owner (notified at"
+                    + " once, re-read every 2 s at the latest); 0s does not wait (default: ${DEFAULT-VALUE})")
     Duration await;
 
     @Override
