@@ -7,8 +7,8 @@ import dev.strangler.legacy.normalize.NormalizerRegistry;
 import dev.strangler.legacy.normalize.ResponseNormalizer;
 import dev.strangler.legacy.normalize.ResponseNormalizers;
 import dev.strangler.proxy.routing.Route;
+import dev.strangler.shadow.Primary;
 import dev.strangler.shadow.ShadowRouteConfig;
-import dev.strangler.shadow.Side;
 import dev.strangler.shadow.diff.ArrayMode;
 import dev.strangler.shadow.diff.ArrayRule;
 import java.nio.charset.StandardCharsets;
@@ -180,14 +180,14 @@ final class ShadowConfigReader {
         if (sideEffectFree != null) {
             b.sideEffectFree(sideEffectFree);
         }
-        Side primary = Side.LEGACY;
+        Primary primary = Primary.EITHER;
         String primaryText = r.string(m, "primary", sat, false);
         if (primaryText != null) {
             try {
-                primary = Side.valueOf(primaryText.trim().toUpperCase(Locale.ROOT));
+                primary = Primary.valueOf(primaryText.trim().toUpperCase(Locale.ROOT));
                 b.primary(primary);
             } catch (IllegalArgumentException e) {
-                r.error(r.line(m, "primary"), sat + ".primary", "'" + primaryText + "' (expected: legacy or target)");
+                r.error(r.line(m, "primary"), sat + ".primary", "'" + primaryText + "' (expected: legacy, target or either)");
             }
         }
         List<String> methods = strings(r, m, "methods", sat);
@@ -201,9 +201,10 @@ final class ShadowConfigReader {
                 } else if (!SAFE.contains(u) && !Boolean.TRUE.equals(sideEffectFree)) {
                     r.error(r.line(m, "methods"), sat + ".methods", u + " is a write (expected: only GET, HEAD, OPTIONS"
                             + " unless sideEffectFree: true declares the target side-effect free)");
-                } else if (!SAFE.contains(u) && primary == Side.TARGET) {
+                } else if (!SAFE.contains(u) && primary == Primary.TARGET) {
+                    // (with primary: either, writes the service answered are simply not copied)
                     r.error(r.line(m, "methods"), sat + ".methods", u + " with primary: target would send writes to the"
-                            + " monolith (expected: writes mirrored only to a side-effect-free target, primary: legacy)");
+                            + " monolith (expected: writes mirrored only to a side-effect-free target, primary: legacy or either)");
                 } else {
                     upper.add(u);
                 }

@@ -11,6 +11,8 @@ import dev.strangler.proxy.backend.ResilienceConfig;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.proxy.routing.RouteMatch;
 import dev.strangler.shadow.ShadowRouteConfig;
+import dev.strangler.shadow.diff.DiffKind;
+import dev.strangler.shadow.diff.Difference;
 import dev.strangler.shadow.noise.NoiseRule;
 import dev.strangler.shadow.store.DiffQueries;
 import dev.strangler.shadow.store.RouteReport;
@@ -44,6 +46,7 @@ class MirrorIT {
     private ScriptedBackend target2;
     private ProxyServer proxy;
     private SimpleMeterRegistry meters;
+    private int weightBps; // of the route start() creates: 0 (all to the monolith) unless a test sets it
 
     @BeforeAll
     static void startPostgres() {
@@ -98,7 +101,7 @@ class MirrorIT {
                 .listen(new HostPort("127.0.0.1", 0)).threads(1).adminListen(new HostPort("127.0.0.1", 0))
                 .backend("monolith", new HostPort("127.0.0.1", legacy.port()))
                 .backend(targetBackend)
-                .route(new Route(id, RouteMatch.prefix("/api/" + id), "monolith", "appointments", 0, null, null))
+                .route(new Route(id, RouteMatch.prefix("/api/" + id), "monolith", "appointments", weightBps, null, null))
                 .state(StateConfig.in(dir)).shutdownGrace(Duration.ofSeconds(2))
                 .mirror(new MirrorConfig(pg.jdbcUrl("mirror_it"), KEY, maxConcurrent, queue, timeout, 256 * 1024, 1,
                         mirrorThreads, List.of(shadow), normalizers))
@@ -252,6 +255,36 @@ class MirrorIT {
         String metrics = Fixture.get(proxy.adminPort(), "/metrics").body();
         assertThat(metrics).contains("strangler_proxy_mirror_drops_total{reason=\"queue_full\",route=\"busy\"} 4.0");
         Await.await(Duration.ofSeconds(30), () -> report("busy").matches() == 2); // the two admitted ones finish
+    }
+
+    @Test
+    void afterTheCutoverReadsTheServiceAnsweredAreCopiedToTheMonolithAndWritesAreNot() throws Exception {
+        weightBps = 10_000; // every request goes to the service; primary: EITHER (the default) copies to the other side
+        start(ShadowRouteConfig.builder("after").sideEffectFree(true).methods(Set.of("GET", "POST")).noiseSampleRate(0)
+                .build(), 64, 64, Duration.ofSeconds(5));
+        legacy.on("/api/after", 200, "{\"id\":1,\"status\":\"BOOKED\"}", Duration.ZERO);
+        target.on("/api/after", 200, "{\"id\":1,\"status\":\"BOOKED\",\"room\":\"A\"}", Duration.ZERO);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(Fixture.get(proxy.port(), "/api/after/" + i).body()).contains("room"); // the client gets the service
+        }
+        assertThat(Fixture.send(proxy.port(), "POST", "/api/after", "{\"slot\":\"09:00\"}").statusCode()).isEqualTo(200);
+
+        Await.await(Duration.ofSeconds(20), () -> report("after").comparisons() == 3);
+        RouteReport rep = report("after");
+        assertThat(rep.mismatches()).isEqualTo(3);
+        assertThat(rep.topFields()).extracting(RouteReport.FieldStat::field).containsExactly("/room");
+        // the monolith got the three reads as copies, and never the write
+        assertThat(legacy.received).hasSize(3).allSatisfy(req -> {
+            assertThat(req.method()).isEqualTo("GET");
+            assertThat(req.header("X-Strangler-Shadow")).isEqualTo("1");
+        });
+        assertThat(target.received).noneSatisfy(req -> assertThat(req.header("X-Strangler-Shadow")).isNotNull());
+        // reported the monolith's answer first, as for the copies the other way round: /room is extra
+        assertThat(queries.examples("after", "/room", 10)).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.differences()).contains(new Difference("/room", DiffKind.EXTRA));
+            assertThat(queries.evidence(e.id()).orElseThrow().primaryBody()).doesNotContain("room");
+        });
     }
 
     @Test

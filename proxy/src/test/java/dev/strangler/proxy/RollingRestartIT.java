@@ -119,9 +119,10 @@ class RollingRestartIT {
                 assertThat(proxies[i].openConnections()).isZero();
                 restarted[i] = new SimpleMeterRegistry();
                 proxies[i] = start(ports[i], restarted[i], (i == 0 ? "a" : "b") + "1", false);
-                lb.admins[i] = proxies[i].adminPort();
+                lb.admin(i, proxies[i].adminPort());
                 int restartedIndex = i;
-                Await.await(Duration.ofSeconds(10), () -> lb.ready(restartedIndex));
+                // 30 s like the other waits here: under a loaded suite its first health round can be slow
+                Await.await(Duration.ofSeconds(30), () -> lb.ready(restartedIndex));
                 long before = load.total();
                 Await.await(Duration.ofSeconds(30), () -> load.total() > before + 300);
             }
@@ -161,7 +162,7 @@ class RollingRestartIT {
                 for (int i = 0; i < admins.length; i++) {
                     boolean ok;
                     try {
-                        ok = Fixture.get(admins[i], "/readyz").statusCode() == 200;
+                        ok = Fixture.get(admin(i), "/readyz").statusCode() == 200;
                     } catch (Exception e) {
                         ok = false; // stopped or not yet started
                     }
@@ -175,6 +176,15 @@ class RollingRestartIT {
                     return;
                 }
             }
+        }
+
+        /** The admin port to poll for proxy {@code i} (set by the test thread when it restarts one). */
+        synchronized void admin(int i, int port) {
+            admins[i] = port;
+        }
+
+        synchronized int admin(int i) {
+            return admins[i];
         }
 
         synchronized boolean ready(int i) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.strangler.shadow.ShadowRouteConfig;
-import dev.strangler.shadow.Side;
+import dev.strangler.shadow.Primary;
 import dev.strangler.shadow.diff.ArrayMode;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class ShadowConfigLoaderTest {
         assertThat(s.route()).isEqualTo("appointments");
         assertThat(s.sampleRate()).isEqualTo(0.25);
         assertThat(s.methods()).containsExactlyInAnyOrder("GET", "POST");
-        assertThat(s.primary()).isEqualTo(Side.LEGACY);
+        assertThat(s.primary()).isEqualTo(Primary.LEGACY);
         assertThat(s.ignore()).containsExactly("/meta/requestId", "/items/*/etag");
         assertThat(s.arrays()).extracting(a -> a.mode()).containsExactly(ArrayMode.KEYED, ArrayMode.UNORDERED);
         assertThat(s.headers()).containsExactly("content-type", "date");
@@ -81,7 +81,7 @@ class ShadowConfigLoaderTest {
     }
 
     @Test
-    void defaultsMirrorGetAndHeadWithTheMonolithPrimary() {
+    void defaultsMirrorGetAndHeadToTheSideTheClientDidNotGet() {
         ProxyConfig c = parse(BASE.formatted("""
                 shadow: {}
             shadowStore: { jdbcUrl: "jdbc:postgresql://db/diffs" }
@@ -89,7 +89,7 @@ class ShadowConfigLoaderTest {
             """));
         ShadowRouteConfig s = c.mirror().routes().get(0);
         assertThat(s.methods()).containsExactlyInAnyOrder("GET", "HEAD");
-        assertThat(s.primary()).isEqualTo(Side.LEGACY);
+        assertThat(s.primary()).isEqualTo(Primary.EITHER);
         assertThat(s.sampleRate()).isEqualTo(1.0);
         assertThat(c.mirror().maxBodyBytes()).isEqualTo(256 * 1024);
     }
@@ -108,7 +108,7 @@ class ShadowConfigLoaderTest {
                 "strangler.yaml:10: routes[0].shadow.sampleRate: '1.5' (expected: a number 0..1)",
                 "strangler.yaml:11: routes[0].shadow.methods: POST is a write (expected: only GET, HEAD, OPTIONS unless"
                         + " sideEffectFree: true declares the target side-effect free)",
-                "strangler.yaml:12: routes[0].shadow.primary: 'monolith' (expected: legacy or target)",
+                "strangler.yaml:12: routes[0].shadow.primary: 'monolith' (expected: legacy, target or either)",
                 "strangler.yaml:14: mirror.timeout: 'soon' (expected: a positive duration such as 500ms, 10s, 2m, 1h)");
         assertThat(errors).anyMatch(e -> e.startsWith("strangler.yaml:13: routes[0].shadow.ignroe: unknown key (did you mean 'ignore'?"));
     }

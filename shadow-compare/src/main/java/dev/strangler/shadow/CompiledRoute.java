@@ -24,7 +24,9 @@ record CompiledRoute(ShadowRouteConfig config, ResponseDiff diff) {
         UnaryOperator<JsonNode> none = UnaryOperator.identity();
         // identity() when there is nothing to do lets ResponseDiff skip parsing identical bodies
         UnaryOperator<JsonNode> legacySide = config.legacyNormalizers().isEmpty() ? none : legacy::normalize;
-        boolean legacyPrimary = config.primary() == Side.LEGACY;
+        // The diff's first answer is the monolith's, except on routes that copy only what the service
+        // answered (EITHER orients every exchange legacy-first: ShadowComparator swaps when needed).
+        boolean legacyPrimary = config.primary() != Primary.TARGET;
         DiffOptions options = DiffOptions.of(config.ignore(), config.arrays(), config.numberTolerance());
         return new CompiledRoute(config, new ResponseDiff(options, config.headers(),
                 legacyPrimary ? legacySide : none, legacyPrimary ? none : legacySide));

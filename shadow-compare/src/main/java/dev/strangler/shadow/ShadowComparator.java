@@ -44,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  * <ol>
  *   <li>Per request, ask {@link #routeConfig(String)} → {@link ShadowRouteConfig#shouldMirror}
  *       whether to mirror, and {@link ShadowRouteConfig#shouldAskPrimaryTwice} whether to ask the
- *       primary a second time (noise learning). Mirror to {@link ShadowRouteConfig#shadowSide()}
+ *       primary a second time (noise learning). Mirror to the other side ({@link Primary#shadowOf})
  *       with {@code X-Strangler-Shadow: 1}, after the primary's response has been read.</li>
  *   <li>When the shadow answered, timed out or failed, build a {@link ShadowExchange} (copy
  *       the bytes out of Netty buffers and release those yourself) and call
@@ -258,6 +258,11 @@ public final class ShadowComparator implements AutoCloseable {
             pairFields = fields(safe(route.diff().diff(exchange.primary(), second, false)));
             noise.recordPrimaryPair(exchange.routeId(), pairFields);
         }
+        // A route that copies both ways reports every exchange as the monolith's answer vs the
+        // service's, whichever the client got: kinds, normalisers and stored examples stay one way round.
+        if (route.config().primary() == Primary.EITHER && exchange.primarySide() == Side.TARGET) {
+            exchange = legacyFirst(exchange);
+        }
         List<Difference> differences = safe(route.diff().diff(exchange.primary(), exchange.shadow(), true));
         List<String> fields = fields(differences);
         noise.recordShadowComparison(exchange.routeId(), fields);
@@ -272,6 +277,11 @@ public final class ShadowComparator implements AutoCloseable {
                 ? evidenceRedactor.redact(exchange, differences, at) : null;
         return finish(new ComparisonRecord(exchange.routeId(), at, result, differences, noiseFields,
                 second != null, pairFields, evidence));
+    }
+
+    private static ShadowExchange legacyFirst(ShadowExchange e) {
+        return new ShadowExchange(e.routeId(), e.method(), e.path(), e.query(), e.requestHeaders(), e.requestBody(),
+                e.shadow(), ShadowOutcome.RESPONDED, e.primary(), e.secondPrimary(), e.startedAt(), Side.LEGACY);
     }
 
     private ComparisonRecord finish(ComparisonRecord record) {

@@ -24,11 +24,12 @@ import static java.util.Objects.requireNonNull;
  * @param secondPrimary  a second answer from the primary to the same request, for noise
  *                       learning; null when the proxy did not ask twice
  * @param startedAt      when the proxy received the request
+ * @param primarySide    the side that answered the client (the copy went to the other)
  */
 public record ShadowExchange(String routeId, String method, String path, String query,
                              HttpHeaders requestHeaders, byte[] requestBody,
                              ShadowResponse primary, ShadowOutcome shadowOutcome, ShadowResponse shadow,
-                             ShadowResponse secondPrimary, Instant startedAt) {
+                             ShadowResponse secondPrimary, Instant startedAt, Side primarySide) {
 
     public ShadowExchange {
         requireNonNull(routeId, "routeId");
@@ -45,6 +46,7 @@ public record ShadowExchange(String routeId, String method, String path, String 
                     + " (expected: a shadow response exactly when the outcome is RESPONDED)");
         }
         requireNonNull(startedAt, "startedAt");
+        requireNonNull(primarySide, "primarySide");
     }
 
     public static Builder builder(String routeId) {
@@ -75,6 +77,7 @@ public record ShadowExchange(String routeId, String method, String path, String 
         private ShadowResponse shadow;
         private ShadowResponse secondPrimary;
         private Instant startedAt = Instant.now();
+        private Side primarySide = Side.LEGACY;
 
         private Builder(String routeId) {
             this.routeId = routeId;
@@ -124,6 +127,12 @@ public record ShadowExchange(String routeId, String method, String path, String 
             return this;
         }
 
+        /** The side that answered the client (default {@code LEGACY}). */
+        public Builder primarySide(Side primarySide) {
+            this.primarySide = primarySide;
+            return this;
+        }
+
         public Builder startedAt(Instant startedAt) {
             this.startedAt = startedAt;
             return this;
@@ -131,7 +140,7 @@ public record ShadowExchange(String routeId, String method, String path, String 
 
         public ShadowExchange build() {
             return new ShadowExchange(routeId, method, path, query, requestHeaders, requestBody,
-                    primary, outcome, shadow, secondPrimary, startedAt);
+                    primary, outcome, shadow, secondPrimary, startedAt, primarySide);
         }
     }
 }

@@ -63,8 +63,9 @@ public final class ShadowReplayer {
             throw new IllegalStateException("evidence " + evidence.id() + " cannot be replayed: redaction changed "
                     + String.join(", ", evidence.requestRedactions()));
         }
-        URI primaryBase = route.primary() == Side.LEGACY ? legacyBase : targetBase;
-        URI shadowBase = route.primary() == Side.LEGACY ? targetBase : legacyBase;
+        // As stored: the monolith's answer first, unless the route copies only what the service answered.
+        URI primaryBase = route.primary() != Primary.TARGET ? legacyBase : targetBase;
+        URI shadowBase = route.primary() != Primary.TARGET ? targetBase : legacyBase;
         ShadowResponse primary = send(evidence, primaryBase, false);
         ShadowResponse shadow = send(evidence, shadowBase, true);
         List<Difference> now = CompiledRoute.compile(route, normalizers).diff().diff(primary, shadow, true);

@@ -20,7 +20,8 @@ import static java.util.Objects.requireNonNull;
  * sampleRate: 0.5            # share of matching requests mirrored, 0..1 (default 1.0)
  * methods: [GET, HEAD]       # methods mirrored (default GET, HEAD)
  * sideEffectFree: false      # true allows POST/PUT/PATCH/DELETE in methods
- * primary: LEGACY            # side the client gets: LEGACY or TARGET (default LEGACY)
+ * primary: EITHER            # requests copied, by the side that answered the client: LEGACY, TARGET
+ *                            # or EITHER (default: every request, to the side the client did not get)
  * noiseSampleRate: 0.1       # share of mirrored requests where the primary is asked twice
  * ignore: [/meta/requestId, /items/*&#47;etag]
  * arrays: [{path: /appointments, mode: KEYED, key: id}, {path: /tags, mode: UNORDERED}]
@@ -31,7 +32,7 @@ import static java.util.Objects.requireNonNull;
  */
 @JsonDeserialize(builder = ShadowRouteConfig.Builder.class)
 public record ShadowRouteConfig(String route, double sampleRate, Set<String> methods, boolean sideEffectFree,
-                                Side primary, double noiseSampleRate, List<String> ignore, List<ArrayRule> arrays,
+                                Primary primary, double noiseSampleRate, List<String> ignore, List<ArrayRule> arrays,
                                 double numberTolerance, List<String> headers, List<String> legacyNormalizers) {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
@@ -53,7 +54,7 @@ public record ShadowRouteConfig(String route, double sampleRate, Set<String> met
             upper.add(method);
         }
         methods = Set.copyOf(upper);
-        requireNonNull(primary, "route " + route + ": primary (expected: LEGACY or TARGET)");
+        requireNonNull(primary, "route " + route + ": primary (expected: LEGACY, TARGET or EITHER)");
         ignore = List.copyOf(requireNonNull(ignore, "ignore"));
         for (String pattern : ignore) {
             try {
@@ -77,7 +78,7 @@ public record ShadowRouteConfig(String route, double sampleRate, Set<String> met
         }
     }
 
-    /** Defaults for {@code route}: mirror every GET/HEAD, legacy primary. */
+    /** Defaults for {@code route}: mirror every GET/HEAD, to the side the client did not get. */
     public static ShadowRouteConfig defaults(String route) {
         return builder(route).build();
     }
@@ -86,9 +87,12 @@ public record ShadowRouteConfig(String route, double sampleRate, Set<String> met
         return new Builder().route(route);
     }
 
-    /** The side the client did not get: where the mirror goes. */
-    public Side shadowSide() {
-        return primary == Side.LEGACY ? Side.TARGET : Side.LEGACY;
+    /**
+     * For the proxy: is a request the client got from {@code client} copied? Writes only when the
+     * monolith answered: a copy of a write goes only to a side-effect-free target.
+     */
+    public boolean copies(Side client, String method) {
+        return primary.copies(client) && (client == Side.LEGACY || SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT)));
     }
 
     /**
@@ -111,7 +115,7 @@ public record ShadowRouteConfig(String route, double sampleRate, Set<String> met
         private double sampleRate = 1.0;
         private Set<String> methods = Set.of("GET", "HEAD");
         private boolean sideEffectFree;
-        private Side primary = Side.LEGACY;
+        private Primary primary = Primary.EITHER;
         private double noiseSampleRate = 0.1;
         private List<String> ignore = List.of();
         private List<ArrayRule> arrays = List.of();
@@ -139,7 +143,7 @@ public record ShadowRouteConfig(String route, double sampleRate, Set<String> met
             return this;
         }
 
-        public Builder primary(Side primary) {
+        public Builder primary(Primary primary) {
             this.primary = primary;
             return this;
         }

@@ -147,13 +147,34 @@ class ShadowComparatorTest {
         NormalizerRegistry registry = NormalizerRegistry.builder()
                 .register("appts-v1", ResponseNormalizers.rename("/appt_status", "status")).build();
         try (ShadowComparator c = comparator().normalizers(registry).routes(List.of(ShadowRouteConfig.builder("appts")
-                .primary(Side.TARGET).legacyNormalizers(List.of("appts-v1")).build())).build()) {
+                .primary(Primary.TARGET).legacyNormalizers(List.of("appts-v1")).build())).build()) {
             ComparisonRecord r = c.compare(exchange("appts", "{\"status\":\"BOOKED\"}", "{\"appt_status\":\"BOOKED\"}"));
             assertThat(r.result()).isEqualTo(ComparisonResult.MATCH);
         }
         assertThatThrownBy(() -> comparator().routes(List.of(ShadowRouteConfig.builder("appts")
                 .legacyNormalizers(List.of("missing")).build())).build())
                 .hasMessageContaining("route appts: legacyNormalizers: normalizer: missing");
+    }
+
+    @Test
+    void aRouteCopyingBothWaysReportsTheMonolithsAnswerFirstWhicheverSideTheClientGot() {
+        NormalizerRegistry registry = NormalizerRegistry.builder()
+                .register("appts-v1", ResponseNormalizers.rename("/appt_status", "status")).build();
+        try (ShadowComparator c = comparator().normalizers(registry).routes(List.of(ShadowRouteConfig.builder("appts")
+                .legacyNormalizers(List.of("appts-v1")).build())).build()) { // primary: EITHER, the default
+            // The client got the service's answer; the copy went to the monolith.
+            ComparisonRecord fromTarget = c.compare(ShadowExchange.builder("appts").request("GET", "/api/x", "")
+                    .primarySide(Side.TARGET).primary(json(200, "{\"status\":\"BOOKED\",\"room\":\"A\"}"))
+                    .shadow(json(200, "{\"appt_status\":\"BOOKED\"}")).build());
+            // The client got the monolith's answer; the copy went to the service.
+            ComparisonRecord fromLegacy = c.compare(ShadowExchange.builder("appts").request("GET", "/api/x", "")
+                    .primarySide(Side.LEGACY).primary(json(200, "{\"appt_status\":\"BOOKED\"}"))
+                    .shadow(json(200, "{\"status\":\"BOOKED\",\"room\":\"A\"}")).build());
+            for (ComparisonRecord r : List.of(fromTarget, fromLegacy)) {
+                assertThat(r.differences()).containsExactly(new Difference("/room", DiffKind.EXTRA)); // only the service has it
+                assertThat(r.evidence().primaryBody()).contains("appt_status"); // the monolith's answer first
+            }
+        }
     }
 
     @Test
@@ -172,7 +193,11 @@ class ShadowComparatorTest {
         assertThat(config.shouldMirror("get", 0.1)).isTrue();
         assertThat(config.shouldMirror("GET", 0.3)).isFalse();
         assertThat(config.shouldMirror("POST", 0.1)).isFalse();
-        assertThat(config.shadowSide()).isEqualTo(Side.TARGET);
+        assertThat(config.copies(Side.LEGACY, "GET")).isTrue();
+        assertThat(config.copies(Side.TARGET, "GET")).as("EITHER: to the side the client did not get").isTrue();
+        assertThat(config.copies(Side.TARGET, "POST")).as("a write never reaches the monolith as a copy").isFalse();
+        assertThat(ShadowRouteConfig.builder("r").primary(Primary.LEGACY).build().copies(Side.TARGET, "GET")).isFalse();
+        assertThat(Primary.shadowOf(Side.TARGET)).isEqualTo(Side.LEGACY);
         assertThatThrownBy(() -> ShadowRouteConfig.builder("r").methods(Set.of("GET", "POST")).build())
                 .hasMessageContaining("route r: methods contains POST").hasMessageContaining("sideEffectFree");
         assertThat(ShadowRouteConfig.builder("r").methods(Set.of("POST")).sideEffectFree(true).build().methods())

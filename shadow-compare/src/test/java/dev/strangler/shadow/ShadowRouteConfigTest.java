@@ -22,7 +22,7 @@ class ShadowRouteConfigTest {
 
         assertThat(config.sampleRate()).isEqualTo(0.5);
         assertThat(config.methods()).containsExactlyInAnyOrder("GET", "HEAD");
-        assertThat(config.primary()).isEqualTo(Side.LEGACY);
+        assertThat(config.primary()).isEqualTo(Primary.EITHER);
         assertThat(config.noiseSampleRate()).isEqualTo(0.1);
         assertThat(config.arrays().get(0).mode()).isEqualTo(ArrayMode.KEYED);
         assertThat(config.headers()).containsExactly("content-type", "date");

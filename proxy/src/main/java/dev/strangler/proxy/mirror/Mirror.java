@@ -6,6 +6,7 @@ import dev.strangler.proxy.backend.Backends;
 import dev.strangler.proxy.backend.Endpoint;
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.shadow.HttpHeaders;
+import dev.strangler.shadow.Primary;
 import dev.strangler.shadow.ShadowComparator;
 import dev.strangler.shadow.ShadowExchange;
 import dev.strangler.shadow.ShadowOutcome;
@@ -35,8 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The proxy side of shadow comparison. Per request {@link #capture} decides (route has a
- * {@code shadow:}, the client got the configured primary side, method and sample rate) whether to
- * copy it; after the primary response is read the copy goes to the other side with
+ * {@code shadow:}, its {@code primary} copies what the side the client got answered, method and
+ * sample rate) whether to copy it; after the primary response is read the copy goes to the side
+ * the client did not get, with
  * {@code X-Strangler-Shadow: 1} (and {@code X-Strangler-Dry-Run: 1} for writes to a side-effect-free
  * target), optionally the primary is asked again (noise learning), and both answers go to the
  * {@link ShadowComparator}, which compares them on its own threads.
@@ -156,10 +158,11 @@ public final class Mirror implements AutoCloseable {
             return null;
         }
         RouteMirror rm = routes.get(route.id());
-        if (rm == null || route.target() == null || (toTarget ? Side.TARGET : Side.LEGACY) != rm.config.primary()) {
+        Side client = toTarget ? Side.TARGET : Side.LEGACY;
+        String method = req.method().name();
+        if (rm == null || route.target() == null || !rm.config.copies(client, method)) {
             return null;
         }
-        String method = req.method().name();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (!rm.config.shouldMirror(method, random.nextDouble()) || req.headers().contains(SHADOW_HEADER)) {
             return null;
@@ -171,7 +174,7 @@ public final class Mirror implements AutoCloseable {
         boolean safe = SAFE.contains(method);
         boolean askTwice = safe && rm.config.shouldAskPrimaryTwice(random.nextDouble());
         io.netty.handler.codec.http.HttpHeaders headers = req.headers().copy();
-        return new MirrorCapture(this, rm, route, method, originalUri, headers, loop, askTwice);
+        return new MirrorCapture(this, rm, route, client, method, originalUri, headers, loop, askTwice);
     }
 
     /**
@@ -223,15 +226,14 @@ public final class Mirror implements AutoCloseable {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         h.set(SHADOW_HEADER, "1");
-        Side shadowSide = c.route.config.shadowSide();
+        Side shadowSide = Primary.shadowOf(c.clientSide);
         io.netty.handler.codec.http.HttpHeaders shadowHeaders = h;
         if (!SAFE.contains(c.method)) {
             shadowHeaders = h.copy().set(DRY_RUN_HEADER, "1"); // writes reach only a side-effect-free target
         }
         c.shadowCall = new MirrorCall(c, pick(r, shadowSide), uri(r, shadowSide, c.uri), shadowHeaders, body);
         if (c.askPrimaryTwice) {
-            Side primary = c.route.config.primary();
-            c.secondCall = new MirrorCall(c, pick(r, primary), uri(r, primary, c.uri), h, body);
+            c.secondCall = new MirrorCall(c, pick(r, c.clientSide), uri(r, c.clientSide, c.uri), h, body);
         }
         MirrorClock clock = st.clock(c.loop, timeoutNanos);
         c.shadowCall.send(clock);
@@ -293,7 +295,8 @@ public final class Mirror implements AutoCloseable {
                 .requestBody(c.requestBodyBytes)
                 .primary(new ShadowResponse(c.primaryStatus, MirrorCapture.convert(c.primaryHeaders), c.primaryBody.toArray(),
                         false, c.primaryNanos))
-                .startedAt(Instant.ofEpochMilli(c.startedAtMillis));
+                .startedAt(Instant.ofEpochMilli(c.startedAtMillis))
+                .primarySide(c.clientSide);
         if (c.shadowCall.outcome == ShadowOutcome.RESPONDED) {
             b.shadow(c.shadowCall.response());
         } else {

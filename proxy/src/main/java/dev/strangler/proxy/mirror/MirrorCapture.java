@@ -2,6 +2,7 @@ package dev.strangler.proxy.mirror;
 
 import dev.strangler.proxy.routing.Route;
 import dev.strangler.shadow.HttpHeaders;
+import dev.strangler.shadow.Side;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,6 +23,7 @@ public final class MirrorCapture {
     final Mirror mirror;
     final Mirror.RouteMirror route;
     final Route routeSnapshot;
+    final Side clientSide; // the side that answered the client; the copy goes to the other
     final String method;
     final String uri;
     final io.netty.handler.codec.http.HttpHeaders requestHeaders;
@@ -41,11 +43,12 @@ public final class MirrorCapture {
     MirrorCall shadowCall;
     MirrorCall secondCall;
 
-    MirrorCapture(Mirror mirror, Mirror.RouteMirror route, Route routeSnapshot, String method, String uri,
+    MirrorCapture(Mirror mirror, Mirror.RouteMirror route, Route routeSnapshot, Side clientSide, String method, String uri,
                   io.netty.handler.codec.http.HttpHeaders requestHeaders, EventLoop loop, boolean askPrimaryTwice) {
         this.mirror = mirror;
         this.route = route;
         this.routeSnapshot = routeSnapshot;
+        this.clientSide = clientSide;
         this.method = method;
         this.uri = uri;
         this.requestHeaders = requestHeaders;
