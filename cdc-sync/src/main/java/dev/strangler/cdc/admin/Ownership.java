@@ -135,28 +135,29 @@ public final class Ownership {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> pending = List.copyOf(slots);
-        while (true) {
-            try (Connection c = JdbcUrl.connect(controlUrl)) {
-                ensure(c);
-                List<String> seen = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT slot FROM strangler_cdc_owner_seen WHERE slot = ANY (?)"
-                        + " AND version >= (SELECT coalesce(max(changed_at), '-infinity') FROM strangler_cdc_owner)")) {
+        // One connection and one prepared statement for the whole wait: a poll is one small query.
+        try (Connection c = JdbcUrl.connect(controlUrl)) {
+            ensure(c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT slot FROM strangler_cdc_owner_seen WHERE slot = ANY (?)"
+                    + " AND version >= (SELECT coalesce(max(changed_at), '-infinity') FROM strangler_cdc_owner)")) {
+                while (true) {
                     ps.setArray(1, c.createArrayOf("text", pending.toArray()));
+                    List<String> seen = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             seen.add(rs.getString(1));
                         }
                     }
+                    pending = pending.stream().filter(x -> !seen.contains(x)).toList();
+                    if (pending.isEmpty() || System.nanoTime() >= deadline) {
+                        return pending;
+                    }
+                    Thread.sleep(100); // poll interval, bounded by the deadline
                 }
-                pending = pending.stream().filter(x -> !seen.contains(x)).toList();
-            } catch (SQLException e) {
-                throw new CdcSyncException("cannot read which syncers apply the ownership (SQLSTATE " + e.getSQLState()
-                        + "): " + e.getMessage(), e);
             }
-            if (pending.isEmpty() || System.nanoTime() >= deadline) {
-                return pending;
-            }
-            Thread.sleep(100); // poll interval, bounded by the deadline
+        } catch (SQLException e) {
+            throw new CdcSyncException("cannot read which syncers apply the ownership (SQLSTATE " + e.getSQLState()
+                    + "): " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.strangler.cdc.JdbcUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -65,23 +66,14 @@ public final class OwnershipListener implements AutoCloseable {
         }
     }
 
-    private synchronized void waitBeforeReconnect() {
-        try {
-            if (!closed) {
-                wait(1000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
+    private void waitBeforeReconnect() {
+        LockSupport.parkNanos(this, 1_000_000_000L); // close() unparks; a spurious wake-up only reconnects sooner
     }
 
     @Override
     public void close() {
         closed = true;
-        synchronized (this) {
-            notifyAll();
-        }
+        LockSupport.unpark(thread);
         try {
             thread.join(3000); // getNotifications returns within 1 s
         } catch (InterruptedException e) {
